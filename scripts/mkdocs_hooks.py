@@ -1,0 +1,36 @@
+"""MkDocs hooks: load and validate data/, write the page stubs, build the nav.
+
+Runs once per language (mkdocs-static-i18n rebuilds per locale); `Site.load`
+caches, so the data is read and checked once per change.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
+from mkdocs.exceptions import PluginError  # noqa: E402
+
+from plansite.model import InvalidData  # noqa: E402
+from plansite.pages import write_stubs  # noqa: E402
+from plansite.site import Site, site_for_config  # noqa: E402
+from plansite.yamlio import DataError  # noqa: E402
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    try:
+        site = site_for_config(config)
+    except (InvalidData, DataError) as exc:
+        raise PluginError(f"invalid data, nothing was built:\n{exc}") from None
+    write_stubs(Path(config.docs_dir), site.stubs())
+    config.nav = site.nav()
+    i18n = config.plugins["i18n"].config
+    for language in i18n.languages:
+        language.nav_translations = site.nav_translations(language.locale)
+    return config
+
+
+__all__ = ["on_config", "Site"]

@@ -1,0 +1,1 @@
+"""Load, validate and render the Guangdong–Macao cooperation plans."""

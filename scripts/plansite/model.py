@@ -1,0 +1,460 @@
+"""Typed model of the site's data and its validation.
+
+`load_site_data(root)` reads everything under `data/`, checks it against the
+schema described in docs/editing.md and returns a `SiteData`; any problem raises
+`InvalidData` listing every error with its file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from . import yamlio
+from .textclean import artefacts_in
+from .yamlio import DataError, Mapping, Sequence
+
+PLAN_ID = re.compile(r"^[a-z][a-z0-9]{1,15}$")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ITEM_ID = re.compile(r"^[a-z][a-z0-9]{1,15}-\d{2,3}$")
+TAG_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+TITLE_LIMIT = 60
+
+
+class InvalidData(Exception):
+    def __init__(self, errors: list[DataError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+@dataclass(frozen=True)
+class Subsection:
+    number: int
+    title: str
+
+    @property
+    def anchor(self) -> str:
+        return f"part-{self.number}"
+
+
+@dataclass(frozen=True)
+class Section:
+    plan_id: str
+    number: int
+    title: str
+    subsections: tuple[Subsection, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.plan_id}-s{self.number}"
+
+    @property
+    def slug(self) -> str:
+        return f"section-{self.number}"
+
+
+@dataclass(frozen=True)
+class ProgressNote:
+    date: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    plan_id: str
+    number: int
+    section: int
+    subsection: int | None
+    title: str
+    text: str
+    places: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    progress: tuple[ProgressNote, ...] = ()
+    source_line: int = field(default=0, compare=False)
+
+    @property
+    def anchor(self) -> str:
+        return f"item-{self.number}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: str
+    slug: str
+    year: int
+    title: str
+    short_title: str
+    sections: tuple[Section, ...]
+    items: tuple[Item, ...]
+    source: str
+    order: int = 100
+
+    def section(self, number: int) -> Section:
+        return next(s for s in self.sections if s.number == number)
+
+    def items_in(self, section: Section) -> list[Item]:
+        return [i for i in self.items if i.section == section.number]
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    parent: str | None
+    name: str
+    aliases: tuple[str, ...]
+    description: str
+    coordinates: tuple[float, float] | None
+
+
+@dataclass(frozen=True)
+class Domain:
+    id: str
+    name: str
+    description: str
+
+
+@dataclass
+class SiteData:
+    root: Path
+    plans: list[Plan]
+    places: list[Place] = field(default_factory=list)
+    domains: list[Domain] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for plan in self.plans for item in plan.items]
+
+    def plan(self, plan_id: str) -> Plan:
+        return next(p for p in self.plans if p.id == plan_id)
+
+    def item(self, item_id: str) -> Item:
+        return next(i for i in self.items if i.id == item_id)
+
+
+# --- field checking -------------------------------------------------------------
+
+
+class _Checker:
+    """Collects errors for one file instead of stopping at the first."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.errors: list[DataError] = []
+
+    def error(self, line: int | None, message: str) -> None:
+        self.errors.append(DataError(self.path, line, message))
+
+    def mapping(self, value: Any, where: str, line: int) -> Mapping | None:
+        if not isinstance(value, Mapping):
+            self.error(line, f"{where}: expected a mapping of keys to values, got {_kind(value)}")
+            return None
+        return value
+
+    def keys(self, m: Mapping, where: str, required: set[str], optional: set[str]) -> bool:
+        ok = True
+        for key in sorted(required - m.keys()):
+            self.error(m.line, f"{where}: missing required field '{key}'")
+            ok = False
+        for key in sorted(m.keys() - required - optional):
+            self.error(m.line_of(key), f"{where}: unknown field '{key}'")
+        return ok
+
+    def field(self, m: Mapping, key: str, where: str, kind: type, check: Callable[[Any], str | None] | None = None) -> Any:
+        value = m.get(key)
+        line = m.line_of(key)
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+            self.error(line, f"{where}.{key}: expected a whole number, got {_kind(value)}")
+            return None
+        if kind is not int and not isinstance(value, kind):
+            self.error(line, f"{where}.{key}: expected {_KIND_NAMES[kind]}, got {_kind(value)}")
+            return None
+        problem = check(value) if check else None
+        if problem:
+            self.error(line, f"{where}.{key}: {problem}")
+            return None
+        return value
+
+    def text(self, m: Mapping, key: str, where: str, limit: int | None = None) -> str | None:
+        def check(value: str) -> str | None:
+            if not value.strip():
+                return "must not be empty"
+            found = artefacts_in(value)
+            if found:
+                return "contains " + ", ".join(sorted(set(found)))
+            if limit and len(value) > limit:
+                return f"is {len(value)} characters long; at most {limit}"
+            return None
+
+        return self.field(m, key, where, str, check)
+
+    def id_list(self, m: Mapping, key: str, where: str) -> tuple[str, ...]:
+        if key not in m:
+            return ()
+        value = self.field(m, key, where, list)
+        if value is None:
+            return ()
+        out = []
+        for n, entry in enumerate(value):
+            if not isinstance(entry, str) or not TAG_ID.match(entry):
+                self.error(value.item_lines[n], f"{where}.{key}[{n}]: expected an id like 'hengqin', got {entry!r}")
+            elif entry in out:
+                self.error(value.item_lines[n], f"{where}.{key}: '{entry}' listed twice")
+            else:
+                out.append(entry)
+        return tuple(out)
+
+
+_KIND_NAMES = {str: "text", list: "a list", float: "a number", dict: "a mapping"}
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"true/false ({value})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"text ({value[:20]!r})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _pattern(regex: re.Pattern[str], example: str) -> Callable[[str], str | None]:
+    return lambda value: None if regex.match(value) else f"{value!r} is not a valid id (like '{example}')"
+
+
+# --- plans ------------------------------------------------------------------------
+
+
+def _load_plan(path: Path, display: str) -> tuple[Plan | None, list[DataError]]:
+    doc = yamlio.load(path, display)
+    c = _Checker(display)
+    top = c.mapping(doc, "plan", 1)
+    if top is None:
+        return None, c.errors
+    c.keys(top, "plan", {"id", "slug", "year", "title", "sections", "items"}, {"short_title", "order", "source"})
+    plan_id = c.field(top, "id", "plan", str, _pattern(PLAN_ID, "fa2020")) if "id" in top else None
+    slug = c.field(top, "slug", "plan", str, _pattern(SLUG, "framework-agreement-2020")) if "slug" in top else None
+    year = c.field(top, "year", "plan", int) if "year" in top else None
+    title = c.text(top, "title", "plan") if "title" in top else None
+    short_title = c.text(top, "short_title", "plan", TITLE_LIMIT) if "short_title" in top else title
+    source = c.field(top, "source", "plan", str) if "source" in top else ""
+    order = c.field(top, "order", "plan", int) if "order" in top else 100
+
+    sections: list[Section] = []
+    raw_sections = c.field(top, "sections", "plan", list) if "sections" in top else None
+    for n, raw in enumerate(raw_sections or []):
+        where = f"sections[{n}]"
+        m = c.mapping(raw, where, raw_sections.item_lines[n])
+        if m is None or not c.keys(m, where, {"number", "title"}, {"subsections"}):
+            continue
+        number = c.field(m, "number", where, int)
+        sec_title = c.text(m, "title", where)
+        subs: list[Subsection] = []
+        raw_subs = c.field(m, "subsections", where, list) if "subsections" in m else []
+        for k, raw_sub in enumerate(raw_subs or []):
+            sub_where = f"{where}.subsections[{k}]"
+            sm = c.mapping(raw_sub, sub_where, raw_subs.item_lines[k])
+            if sm is None or not c.keys(sm, sub_where, {"number", "title"}, set()):
+                continue
+            sub_number = c.field(sm, "number", sub_where, int)
+            sub_title = c.text(sm, "title", sub_where)
+            if sub_number is not None and any(s.number == sub_number for s in subs):
+                c.error(sm.line_of("number"), f"{sub_where}: duplicate subsection number {sub_number}")
+            elif sub_number is not None and sub_title is not None:
+                subs.append(Subsection(sub_number, sub_title))
+        if number is not None and any(s.number == number for s in sections):
+            c.error(m.line_of("number"), f"{where}: duplicate section number {number}")
+        elif number is not None and sec_title is not None:
+            sections.append(Section(plan_id or "", number, sec_title, tuple(subs)))
+
+    items: list[Item] = []
+    raw_items = c.field(top, "items", "plan", list) if "items" in top else None
+    seen_numbers: dict[int, int] = {}
+    for n, raw in enumerate(raw_items or []):
+        item = _load_item(c, raw, f"items[{n}]", raw_items.item_lines[n], plan_id or "", sections, seen_numbers)
+        if item:
+            items.append(item)
+    if raw_items is not None and not raw_items:
+        c.error(top.line_of("items"), "plan.items: a plan needs at least one item")
+
+    if c.errors or None in (plan_id, slug, year, title):
+        return None, c.errors
+    plan = Plan(plan_id, slug, year, title, short_title or title, tuple(sections), tuple(items), source, order or 100)
+    return plan, c.errors
+
+
+def _load_item(
+    c: _Checker, raw: Any, where: str, line: int, plan_id: str, sections: list[Section], seen_numbers: dict[int, int]
+) -> Item | None:
+    m = c.mapping(raw, where, line)
+    if m is None:
+        return None
+    if not c.keys(m, where, {"id", "number", "section", "title", "text"}, {"subsection", "places", "domains", "progress"}):
+        return None
+    item_id = c.field(m, "id", where, str, _pattern(ITEM_ID, f"{plan_id}-07"))
+    where = f"item {item_id}" if item_id else where
+    number = c.field(m, "number", where, int, lambda v: None if v > 0 else "must be 1 or more")
+    section_no = c.field(m, "section", where, int)
+    subsection_no = c.field(m, "subsection", where, int) if "subsection" in m else None
+    title = c.text(m, "title", where, TITLE_LIMIT)
+    text = c.text(m, "text", where)
+    places = c.id_list(m, "places", where)
+    domains = c.id_list(m, "domains", where)
+    progress = _load_progress(c, m, where)
+
+    if number is not None:
+        if number in seen_numbers:
+            c.error(m.line_of("number"), f"{where}: duplicate item number {number} (also on line {seen_numbers[number]})")
+        seen_numbers.setdefault(number, m.line_of("number"))
+    if item_id is not None and number is not None and item_id != f"{plan_id}-{number:02d}":
+        c.error(m.line_of("id"), f"{where}: id must be '{plan_id}-{number:02d}' (plan id and number)")
+    section = next((s for s in sections if s.number == section_no), None)
+    if section_no is not None and section is None:
+        known = ", ".join(str(s.number) for s in sections)
+        c.error(m.line_of("section"), f"{where}: unknown section {section_no} (this plan has sections {known})")
+    if section is not None and subsection_no is not None and not any(s.number == subsection_no for s in section.subsections):
+        c.error(m.line_of("subsection"), f"{where}: unknown subsection {subsection_no} of section {section_no}")
+    if None in (item_id, number, section, title, text):
+        return None
+    return Item(item_id, plan_id, number, section_no, subsection_no, title, text, places, domains, progress, line)
+
+
+def _load_progress(c: _Checker, m: Mapping, where: str) -> tuple[ProgressNote, ...]:
+    if "progress" not in m:
+        return ()
+    raw = c.field(m, "progress", where, list)
+    notes = []
+    for n, entry in enumerate(raw or []):
+        note_where = f"{where}.progress[{n}]"
+        pm = c.mapping(entry, note_where, raw.item_lines[n])
+        if pm is None or not c.keys(pm, note_where, {"date", "text", "source"}, set()):
+            continue
+        date = c.field(pm, "date", note_where, str, lambda v: None if re.match(r"^\d{4}-\d{2}-\d{2}$", v) else "expected YYYY-MM-DD")
+        text = c.text(pm, "text", note_where)
+        source = c.field(pm, "source", note_where, str, lambda v: None if v.startswith("https://") else "expected an https:// URL")
+        if None not in (date, text, source):
+            notes.append(ProgressNote(date, text, source))
+    return tuple(notes)
+
+
+# --- places and domains -----------------------------------------------------------
+
+
+def _load_places(path: Path, display: str) -> tuple[list[Place], list[DataError]]:
+    doc = yamlio.load(path, display)
+    c = _Checker(display)
+    places: list[Place] = []
+    if not isinstance(doc, Sequence):
+        c.error(getattr(doc, "line", 1), f"places: expected a list, got {_kind(doc)}")
+        return places, c.errors
+    for n, raw in enumerate(doc):
+        m = c.mapping(raw, f"places[{n}]", doc.item_lines[n])
+        if m is None or not c.keys(m, f"places[{n}]", {"id", "name", "description"}, {"parent", "aliases", "coordinates"}):
+            continue
+        pid = c.field(m, "id", f"places[{n}]", str, _pattern(TAG_ID, "hengqin"))
+        where = f"place {pid}"
+        parent = c.field(m, "parent", where, str) if m.get("parent") is not None else None
+        name = c.text(m, "name", where)
+        description = c.text(m, "description", where)
+        aliases = c.field(m, "aliases", where, list) if "aliases" in m else []
+        coords = None
+        if m.get("coordinates") is not None:
+            raw_c = c.field(m, "coordinates", where, list)
+            if raw_c is not None and (len(raw_c) != 2 or not all(isinstance(v, (int, float)) for v in raw_c)):
+                c.error(m.line_of("coordinates"), f"{where}.coordinates: expected [latitude, longitude]")
+            elif raw_c is not None:
+                coords = (float(raw_c[0]), float(raw_c[1]))
+        if pid and name and description and aliases is not None:
+            places.append(Place(pid, parent, name, tuple(str(a) for a in aliases), description, coords))
+    ids = {p.id for p in places}
+    for p in places:
+        if p.parent and p.parent not in ids:
+            c.error(None, f"place {p.id}: unknown parent '{p.parent}'")
+    return places, c.errors
+
+
+def _load_domains(path: Path, display: str) -> tuple[list[Domain], list[DataError]]:
+    doc = yamlio.load(path, display)
+    c = _Checker(display)
+    domains: list[Domain] = []
+    if not isinstance(doc, Sequence):
+        c.error(getattr(doc, "line", 1), f"domains: expected a list, got {_kind(doc)}")
+        return domains, c.errors
+    for n, raw in enumerate(doc):
+        m = c.mapping(raw, f"domains[{n}]", doc.item_lines[n])
+        if m is None or not c.keys(m, f"domains[{n}]", {"id", "name", "description"}, set()):
+            continue
+        did = c.field(m, "id", f"domains[{n}]", str, _pattern(TAG_ID, "finance"))
+        name = c.text(m, "name", f"domain {did}")
+        description = c.text(m, "description", f"domain {did}")
+        if did and name and description:
+            domains.append(Domain(did, name, description))
+    return domains, c.errors
+
+
+# --- the whole data folder -------------------------------------------------------
+
+
+def load_site_data(root: Path) -> SiteData:
+    """Load and cross-check everything under `root/data`."""
+    data_dir = root / "data"
+    errors: list[DataError] = []
+    plans: list[Plan] = []
+    plan_files = sorted((data_dir / "plans").glob("*.yaml"))
+    if not plan_files:
+        raise InvalidData([DataError(data_dir / "plans", None, "no plan files (*.yaml) found")])
+    origin: dict[str, str] = {}
+    plan_files_by_id: dict[str, str] = {}
+    for path in plan_files:
+        display = path.relative_to(root).as_posix()
+        try:
+            plan, plan_errors = _load_plan(path, display)
+        except DataError as exc:
+            errors.append(exc)
+            continue
+        errors.extend(plan_errors)
+        if plan is None:
+            continue
+        for key, label in ((plan.id, "plan id"), (plan.slug, "plan slug")):
+            if key in origin:
+                errors.append(DataError(display, 1, f"{label} '{key}' is also used in {origin[key]}"))
+            origin[key] = display
+        plans.append(plan)
+        plan_files_by_id[plan.id] = display
+
+    places: list[Place] = []
+    domains: list[Domain] = []
+    for name, loader, target in (("places.yaml", _load_places, places), ("domains.yaml", _load_domains, domains)):
+        path = data_dir / name
+        if path.exists():
+            try:
+                loaded, errs = loader(path, path.relative_to(root).as_posix())
+            except DataError as exc:
+                errors.append(exc)
+                continue
+            target.extend(loaded)
+            errors.extend(errs)
+
+    place_ids, domain_ids = {p.id for p in places}, {d.id for d in domains}
+    for plan in plans:
+        display = plan_files_by_id[plan.id]
+        for item in plan.items:
+            for pid in item.places:
+                if pid not in place_ids:
+                    errors.append(DataError(display, item.source_line, f"item {item.id}: unknown place '{pid}'"))
+            for did in item.domains:
+                if did not in domain_ids:
+                    errors.append(DataError(display, item.source_line, f"item {item.id}: unknown domain '{did}'"))
+    if errors:
+        raise InvalidData(errors)
+    plans.sort(key=lambda p: (p.year, p.order, p.id))
+    return SiteData(root=root, plans=plans, places=places, domains=domains)

@@ -1,0 +1,111 @@
+"""Which pages the site has, where they live, and the thin stub file for each.
+
+mkdocs-static-i18n only localises pages that exist as files under docs_dir, so
+every page is written as a small stub (front matter naming the page kind, the
+data it shows and its locale, and one macro call); the macro fills it in.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import yamlio
+from .l10n import SOURCE_LOCALE, Catalog
+from .model import SiteData
+
+STUB_MARKER = "generated from data/ by scripts/plansite"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    kind: str  # one template per kind: overrides/pages/<kind>.html
+    path: str  # directory of the page relative to the site root, "" for home
+    ref: str  # the id of what the page shows
+    title_key: str  # catalog key of the page title
+
+    def url(self, locale: str, default_locale: str = SOURCE_LOCALE) -> str:
+        """Site-relative URL, e.g. '/zh-Hant/framework-agreement-2020/7/'."""
+        prefix = "" if locale == default_locale else f"{locale}/"
+        return "/" + prefix + (f"{self.path}/" if self.path else "")
+
+    def stub_name(self, locale: str, default_locale: str = SOURCE_LOCALE) -> str:
+        base = f"{self.path}/index" if self.path else "index"
+        return f"{base}.md" if locale == default_locale else f"{base}.{locale}.md"
+
+
+def plan_path(plan_slug: str) -> str:
+    return plan_slug
+
+
+def section_path(plan_slug: str, number: int) -> str:
+    return f"{plan_slug}/section-{number}"
+
+
+def item_path(plan_slug: str, number: int) -> str:
+    return f"{plan_slug}/{number}"
+
+
+def page_specs(data: SiteData) -> list[PageSpec]:
+    specs = [PageSpec("home", "", "home", "ui.site_name")]
+    for plan in data.plans:
+        specs.append(PageSpec("plan", plan_path(plan.slug), plan.id, f"plan.{plan.id}.short_title"))
+        for section in plan.sections:
+            specs.append(PageSpec("section", section_path(plan.slug, section.number), section.id, f"section.{section.id}.title"))
+        for item in plan.items:
+            specs.append(PageSpec("item", item_path(plan.slug, item.number), item.id, f"item.{item.id}.title"))
+    return specs
+
+
+def page_title(spec: PageSpec, catalog: Catalog, data: SiteData) -> str:
+    """Plain-text title of a page (not escaped)."""
+    title = catalog.text(spec.title_key)
+    if spec.kind == "item":
+        number = data.item(spec.ref).number
+        return catalog.text("ui.item_heading").format(number=number, title=title)
+    if spec.kind == "section":
+        number = int(spec.ref.rsplit("-s", 1)[1])
+        return catalog.text("ui.section_heading").format(numeral=chinese_numeral(number), number=number, title=title)
+    return title
+
+
+def chinese_numeral(number: int) -> str:
+    """1..99 as the document numbers its sections: 一, 十, 十一, 二十三."""
+    digits = "零一二三四五六七八九"
+    tens, ones = divmod(number, 10)
+    if not 0 < number < 100:
+        return str(number)
+    head = "" if tens == 0 else ("十" if tens == 1 else digits[tens] + "十")
+    return head + (digits[ones] if ones else "")
+
+
+def stub_text(spec: PageSpec, locale: str, title: str) -> str:
+    # The title is HTML-escaped here because the theme prints page titles unescaped
+    # (navigation, header); text from data must always show as text.
+    front = {"title": html.escape(title, quote=False), "kind": spec.kind, "ref": spec.ref, "locale": locale}
+    return f"---\n# {STUB_MARKER}; edit the data, not this file\n{yamlio.dump(front)}---\n\n{{{{ render_page() }}}}\n"
+
+
+def write_stubs(docs_dir: Path, stubs: dict[str, str]) -> list[str]:
+    """Make docs_dir hold exactly these stubs; returns the names that changed.
+
+    Files are only rewritten when their content changes, so `mkdocs serve` does not
+    see its own output as an edit and rebuild forever.
+    """
+    changed = []
+    for name, text in stubs.items():
+        target = docs_dir / name
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            changed.append(name)
+    for existing in docs_dir.rglob("*.md"):
+        name = existing.relative_to(docs_dir).as_posix()
+        if name not in stubs and STUB_MARKER in existing.read_text(encoding="utf-8"):
+            existing.unlink()
+            changed.append(name)
+    for folder in sorted((p for p in docs_dir.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return changed

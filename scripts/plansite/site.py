@@ -1,0 +1,153 @@
+"""The site as one object: data, catalogs, pages and the page renderer.
+
+mkdocs-static-i18n runs the whole build once per language, so hooks and macros
+ask `Site.load()` for a cached instance instead of loading data again.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import l10n
+from .l10n import SOURCE_LOCALE, Catalog
+from .model import Item, Plan, Section, SiteData, load_site_data
+from .pages import PageSpec, chinese_numeral, item_path, page_specs, page_title, plan_path, section_path, stub_text
+
+
+@dataclass(frozen=True)
+class Locale:
+    code: str  # as in the URL and the locale file name: zh-Hans, zh-Hant, pt
+    name: str  # its own name, for the language switcher
+
+
+class Site:
+    _cache: dict[tuple, "Site"] = {}
+
+    def __init__(self, root: Path, locales: list[Locale], default_locale: str = SOURCE_LOCALE):
+        self.root = root
+        self.locales = locales
+        self.default_locale = default_locale
+        self.data: SiteData = load_site_data(root)
+        self.ui = l10n.load_ui(root)
+        self.sources = l10n.source_strings(self.data, self.ui)
+        self.catalogs: dict[str, Catalog] = {
+            loc.code: l10n.load_catalog(root, loc.code, self.sources) for loc in locales
+        }
+        self.specs: list[PageSpec] = page_specs(self.data)
+        self.specs_by_ref = {(s.kind, s.ref): s for s in self.specs}
+
+    @classmethod
+    def load(cls, root: Path, locales: list[Locale], default_locale: str = SOURCE_LOCALE) -> "Site":
+        """A Site per state of the inputs: rebuilt when any file under data/ changes."""
+        stamp = tuple(
+            (p.as_posix(), p.stat().st_mtime_ns) for p in sorted((root / "data").rglob("*")) if p.is_file()
+        )
+        key = (root.resolve(), tuple(locales), default_locale, stamp)
+        if key not in cls._cache:
+            cls._cache.clear()
+            cls._cache[key] = cls(root, locales, default_locale)
+        return cls._cache[key]
+
+    # --- pages ---------------------------------------------------------------
+
+    def stubs(self) -> dict[str, str]:
+        out = {}
+        for spec in self.specs:
+            for loc in self.locales:
+                title = page_title(spec, self.catalogs[loc.code], self.data)
+                out[spec.stub_name(loc.code, self.default_locale)] = stub_text(spec, loc.code, title)
+        return out
+
+    def url(self, kind: str, ref: str, locale: str) -> str:
+        return self.specs_by_ref[(kind, ref)].url(locale, self.default_locale)
+
+    def item_url(self, item: Item, locale: str) -> str:
+        return self.url("item", item.id, locale)
+
+    def nav(self) -> list:
+        """Home, then per plan its page and its sections; items are reached from those."""
+        nav: list = ["index.md"]
+        for plan in self.data.plans:
+            children = [f"{plan_path(plan.slug)}/index.md"]
+            children += [f"{section_path(plan.slug, s.number)}/index.md" for s in plan.sections]
+            nav.append({plan.short_title: children})
+        return nav
+
+    def nav_translations(self, locale: str) -> dict[str, str]:
+        catalog = self.catalogs[locale]
+        return {plan.short_title: catalog.text(f"plan.{plan.id}.short_title") for plan in self.data.plans}
+
+    # --- rendering -----------------------------------------------------------
+
+    @cached_property
+    def templates(self) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.root / "overrides" / "pages"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        return env
+
+    def render(self, kind: str, ref: str, locale: str) -> str:
+        spec = self.specs_by_ref[(kind, ref)]
+        catalog = self.catalogs[locale]
+        here = spec.url(locale, self.default_locale)
+
+        def link(target_kind: str, target_ref: str) -> str:
+            """Relative link, so the site works under any sub-path."""
+            target = self.url(target_kind, target_ref, locale)
+            return relative_url(here, target)
+
+        def t(key: str, **values: Any) -> Markup:
+            # Markup.format escapes plain values and keeps already-rendered parts.
+            return Markup.escape(catalog.text(f"ui.{key}")).format(**values)
+
+        context = {
+            "data": self.data,
+            "locale": locale,
+            "spec": spec,
+            "tr": catalog.lookup,
+            "t": t,
+            "link": link,
+            "plan_of": self.data.plan,
+            "section_of": lambda plan, item: plan.section(item.section),
+            "numeral": chinese_numeral,
+            "root": relative_url(here, self.url("home", "home", locale)),
+        }
+        if kind == "item":
+            item = self.data.item(ref)
+            context.update(item=item, plan=self.data.plan(item.plan_id))
+        elif kind == "section":
+            plan = next(p for p in self.data.plans if any(s.id == ref for s in p.sections))
+            context.update(plan=plan, section=next(s for s in plan.sections if s.id == ref))
+        elif kind == "plan":
+            context.update(plan=self.data.plan(ref))
+        html = self.templates.get_template(f"{kind}.html").render(context)
+        return Markup(html)
+
+
+def relative_url(here: str, target: str) -> str:
+    rel = posixpath.relpath(target, here)
+    if rel == ".":
+        return "./"
+    return rel + "/" if target.endswith("/") and not rel.endswith("/") else rel
+
+
+__all__ = ["Locale", "Site", "relative_url", "Plan", "item_path", "plan_path", "section_path"]
+
+
+def site_for_config(config: Any) -> Site:
+    """The Site for an MkDocs config: locales come from the i18n plugin's languages."""
+    i18n = config.plugins["i18n"].config
+    locales = [Locale(lang.locale, lang.name) for lang in i18n.languages if lang.build]
+    default = next(lang.locale for lang in i18n.languages if lang.default)
+    return Site.load(Path(config.config_file_path).parent, locales, default)
