@@ -15,6 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 
 from plansite.model import InvalidData  # noqa: E402
+from plansite.opendata import write_open_data  # noqa: E402
 from plansite.pages import write_stubs  # noqa: E402
 from plansite.site import Site, site_for_config  # noqa: E402
 from plansite.yamlio import DataError  # noqa: E402
@@ -33,4 +34,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-__all__ = ["on_config", "Site"]
+
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    # mkdocs-static-i18n builds the other languages from inside its own post-build
+    # (with `building` set); the downloads are language-neutral, so write them once.
+    if not config.plugins["i18n"].building:
+        write_open_data(site_for_config(config), Path(config.site_dir))

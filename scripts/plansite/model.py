@@ -298,6 +298,8 @@ def _load_item(
     m = c.mapping(raw, where, line)
     if m is None:
         return None
+    if isinstance(m.get("id"), str):
+        where = f"item {m['id']}"
     if not c.keys(m, where, {"id", "number", "section", "title", "text"}, {"subsection", "places", "domains", "progress"}):
         return None
     item_id = c.field(m, "id", where, str, _pattern(ITEM_ID, f"{plan_id}-07"))

@@ -151,3 +151,21 @@ def site_for_config(config: Any) -> Site:
     locales = [Locale(lang.locale, lang.name) for lang in i18n.languages if lang.build]
     default = next(lang.locale for lang in i18n.languages if lang.default)
     return Site.load(Path(config.config_file_path).parent, locales, default)
+
+
+def configured_locales(root: Path) -> tuple[list[Locale], str]:
+    """Locales as mkdocs.yml declares them, for commands that run outside MkDocs."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    # mkdocs.yml uses tags such as !ENV that only MkDocs resolves; they do not matter here.
+    _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+    for plugin in config.get("plugins", []):
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            languages = [lang for lang in plugin["i18n"]["languages"] if lang.get("build", True)]
+            default = next(lang["locale"] for lang in languages if lang.get("default"))
+            return [Locale(lang["locale"], lang["name"]) for lang in languages], default
+    raise ValueError("mkdocs.yml has no i18n plugin with languages")

@@ -1,0 +1,57 @@
+"""Shared fixtures: the repository, a site built once per test session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+FRAMEWORK_SEED = SEEDS / "000_1c5b308f8adfb7c0.txt"
+BELT_ROAD_SEED = SEEDS / "002_31066d67cf38e257.txt"
+SITE_FILES = ["mkdocs.yml", "data", "overrides", "scripts", "docs/assets"]
+
+
+def mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+
+
+def copy_project(target: Path) -> Path:
+    """A private copy of the site sources, for tests that change data or config."""
+    for name in SITE_FILES:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, target / name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built once with --strict from a copy of the sources."""
+    project = copy_project(tmp_path_factory.mktemp("project"))
+    result = mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project / "site"
+
+
+@pytest.fixture(scope="session")
+def site_data():
+    from plansite.model import load_site_data
+
+    return load_site_data(ROOT)
