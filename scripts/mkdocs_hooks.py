@@ -28,9 +28,16 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(f"invalid data, nothing was built:\n{exc}") from None
     write_stubs(Path(config.docs_dir), site.stubs())
     config.nav = site.nav()
+    config.extra["default_locale"] = site.default_locale
+    config.extra["language_offer"] = site.language_offer()
     i18n = config.plugins["i18n"].config
     for language in i18n.languages:
+        if language.locale not in site.catalogs:
+            continue
+        catalog = site.catalogs[language.locale]
         language.nav_translations = site.nav_translations(language.locale)
+        language.site_name = catalog.text("ui.site_name")
+        language.site_description = catalog.text("ui.site_description")
     return config
 
 

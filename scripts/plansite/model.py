@@ -460,3 +460,39 @@ def load_site_data(root: Path) -> SiteData:
         raise InvalidData(errors)
     plans.sort(key=lambda p: (p.year, p.order, p.id))
     return SiteData(root=root, plans=plans, places=places, domains=domains)
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    zh_hans: str
+    pt: str
+    pt_forms: tuple[str, ...] = ()
+    zh_hant: str | None = None
+
+    def pt_matches(self, text: str) -> bool:
+        """Whether a Portuguese text uses this term (any accepted form, any capitalisation)."""
+        folded = text.casefold()
+        return any(form.casefold() in folded for form in (self.pt, *self.pt_forms))
+
+
+def load_glossary(root: Path) -> list[GlossaryTerm]:
+    path = root / "data" / "glossary.yaml"
+    display = "data/glossary.yaml"
+    doc = yamlio.load(path, display)
+    c = _Checker(display)
+    terms: list[GlossaryTerm] = []
+    if not isinstance(doc, Sequence):
+        raise InvalidData([DataError(display, 1, "expected a list of terms")])
+    for n, raw in enumerate(doc):
+        m = c.mapping(raw, f"glossary[{n}]", doc.item_lines[n])
+        if m is None or not c.keys(m, f"glossary[{n}]", {"zh-Hans", "pt"}, {"pt_forms", "zh-Hant"}):
+            continue
+        zh = c.field(m, "zh-Hans", f"glossary[{n}]", str)
+        pt = c.field(m, "pt", f"glossary[{n}]", str)
+        forms = c.field(m, "pt_forms", f"glossary[{n}]", list) if "pt_forms" in m else []
+        hant = c.field(m, "zh-Hant", f"glossary[{n}]", str) if "zh-Hant" in m else None
+        if zh and pt and forms is not None:
+            terms.append(GlossaryTerm(zh, pt, tuple(forms), hant))
+    if c.errors:
+        raise InvalidData(c.errors)
+    return terms

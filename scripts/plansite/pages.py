@@ -48,11 +48,18 @@ def item_path(plan_slug: str, number: int) -> str:
 
 
 def page_specs(data: SiteData) -> list[PageSpec]:
-    specs = [PageSpec("home", "", "home", "ui.site_name")]
+    specs = [
+        PageSpec("home", "", "home", "ui.site_name"),
+        PageSpec("glossary", "glossary", "glossary", "ui.glossary_title"),
+        PageSpec("status", "translation-status", "status", "ui.status_title"),
+    ]
     for plan in data.plans:
         specs.append(PageSpec("plan", plan_path(plan.slug), plan.id, f"plan.{plan.id}.short_title"))
         for section in plan.sections:
             specs.append(PageSpec("section", section_path(plan.slug, section.number), section.id, f"section.{section.id}.title"))
+            specs.append(
+                PageSpec("parallel", f"{section_path(plan.slug, section.number)}/parallel", section.id, f"section.{section.id}.title")
+            )
         for item in plan.items:
             specs.append(PageSpec("item", item_path(plan.slug, item.number), item.id, f"item.{item.id}.title"))
     return specs
@@ -64,10 +71,22 @@ def page_title(spec: PageSpec, catalog: Catalog, data: SiteData) -> str:
     if spec.kind == "item":
         number = data.item(spec.ref).number
         return catalog.text("ui.item_heading").format(number=number, title=title)
-    if spec.kind == "section":
+    if spec.kind in ("section", "parallel"):
         number = int(spec.ref.rsplit("-s", 1)[1])
-        return catalog.text("ui.section_heading").format(numeral=chinese_numeral(number), number=number, title=title)
+        heading = catalog.text("ui.section_heading").format(numeral=chinese_numeral(number), number=number, title=title)
+        return heading if spec.kind == "section" else catalog.text("ui.parallel_title").format(section=heading)
     return title
+
+
+def page_description(spec: PageSpec, catalog: Catalog, data: SiteData) -> str:
+    """A plain-text summary for search engines and link previews."""
+    if spec.kind == "item":
+        text = catalog.text(f"item.{spec.ref}.text")
+    elif spec.kind == "plan":
+        text = catalog.text(f"plan.{spec.ref}.title")
+    else:
+        text = catalog.text("ui.site_description")
+    return text if len(text) <= 160 else text[:157] + "…"
 
 
 def chinese_numeral(number: int) -> str:
@@ -80,10 +99,17 @@ def chinese_numeral(number: int) -> str:
     return head + (digits[ones] if ones else "")
 
 
-def stub_text(spec: PageSpec, locale: str, title: str) -> str:
-    # The title is HTML-escaped here because the theme prints page titles unescaped
-    # (navigation, header); text from data must always show as text.
-    front = {"title": html.escape(title, quote=False), "kind": spec.kind, "ref": spec.ref, "locale": locale}
+def stub_text(spec: PageSpec, locale: str, title: str, description: str, alternates: dict[str, str]) -> str:
+    # Title and description are HTML-escaped here because the theme prints page
+    # meta unescaped (navigation, <title>, <meta>); text from data must show as text.
+    front = {
+        "title": html.escape(title, quote=False),
+        "description": html.escape(description, quote=True),
+        "kind": spec.kind,
+        "ref": spec.ref,
+        "locale": locale,
+        "alternates": alternates,
+    }
     return f"---\n# {STUB_MARKER}; edit the data, not this file\n{yamlio.dump(front)}---\n\n{{{{ render_page() }}}}\n"
 
 

@@ -16,9 +16,20 @@ import jinja2
 from markupsafe import Markup
 
 from . import l10n
+from .catalogs import to_traditional
 from .l10n import SOURCE_LOCALE, Catalog
-from .model import Item, Plan, Section, SiteData, load_site_data
-from .pages import PageSpec, chinese_numeral, item_path, page_specs, page_title, plan_path, section_path, stub_text
+from .model import Item, Plan, SiteData, load_glossary, load_site_data
+from .pages import (
+    PageSpec,
+    chinese_numeral,
+    item_path,
+    page_description,
+    page_specs,
+    page_title,
+    plan_path,
+    section_path,
+    stub_text,
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,7 @@ class Site:
         self.catalogs: dict[str, Catalog] = {
             loc.code: l10n.load_catalog(root, loc.code, self.sources) for loc in locales
         }
+        self.glossary = load_glossary(root)
         self.specs: list[PageSpec] = page_specs(self.data)
         self.specs_by_ref = {(s.kind, s.ref): s for s in self.specs}
 
@@ -60,10 +72,22 @@ class Site:
     def stubs(self) -> dict[str, str]:
         out = {}
         for spec in self.specs:
+            # Paths relative to site_url, so hreflang links are absolute under any sub-path.
+            alternates = {loc.code: spec.url(loc.code, self.default_locale).lstrip("/") for loc in self.locales}
             for loc in self.locales:
-                title = page_title(spec, self.catalogs[loc.code], self.data)
-                out[spec.stub_name(loc.code, self.default_locale)] = stub_text(spec, loc.code, title)
+                catalog = self.catalogs[loc.code]
+                title = page_title(spec, catalog, self.data)
+                description = page_description(spec, catalog, self.data)
+                out[spec.stub_name(loc.code, self.default_locale)] = stub_text(spec, loc.code, title, description, alternates)
         return out
+
+    def language_offer(self) -> dict[str, dict[str, str]]:
+        """Per locale, in that locale's words, the offer to read the site in it."""
+        keys = ("label", "text", "go", "stay")
+        return {
+            loc.code: {k: self.catalogs[loc.code].text(f"ui.offer_{k}").format(language=loc.name) for k in keys}
+            for loc in self.locales
+        }
 
     def url(self, kind: str, ref: str, locale: str) -> str:
         return self.specs_by_ref[(kind, ref)].url(locale, self.default_locale)
@@ -121,12 +145,16 @@ class Site:
             "plan_of": self.data.plan,
             "section_of": lambda plan, item: plan.section(item.section),
             "numeral": chinese_numeral,
+            "locales": self.locales,
+            "catalogs": self.catalogs,
+            "glossary": self.glossary,
+            "to_traditional": to_traditional,
             "root": relative_url(here, self.url("home", "home", locale)),
         }
         if kind == "item":
             item = self.data.item(ref)
             context.update(item=item, plan=self.data.plan(item.plan_id))
-        elif kind == "section":
+        elif kind in ("section", "parallel"):
             plan = next(p for p in self.data.plans if any(s.id == ref for s in p.sections))
             context.update(plan=plan, section=next(s for s in plan.sections if s.id == ref))
         elif kind == "plan":
