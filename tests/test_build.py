@@ -19,10 +19,11 @@ HTML_LANG = {"zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant", "pt": "pt"}
 
 def expected_pages(site_data) -> set[str]:
     """Every page the data calls for, as paths of index.html files."""
-    pages = {""}
+    pages = {"", "glossary", "translation-status"}
     for plan in site_data.plans:
         pages.add(plan_path(plan.slug))
         pages |= {section_path(plan.slug, s.number) for s in plan.sections}
+        pages |= {section_path(plan.slug, s.number) + "/parallel" for s in plan.sections}
         pages |= {item_path(plan.slug, i.number) for i in plan.items}
     return pages
 
@@ -37,7 +38,7 @@ def test_page_tree_is_exactly_what_the_data_calls_for(built_site: Path, site_dat
         expected |= {(prefix + page).rstrip("/") or "." for page in expected_pages(site_data)}
     expected = {p if p else "." for p in expected}
     assert html_pages(built_site) == expected
-    assert len(expected) == 3 * (1 + 2 + 13 + 95)
+    assert len(expected) == 3 * (3 + 2 + 2 * 13 + 95)
 
 
 def test_item_urls_are_plan_slug_and_number(built_site: Path):
