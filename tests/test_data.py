@@ -73,7 +73,7 @@ def test_duplicate_plan_slug_is_caught(data_copy: Path):
 
 
 def test_unknown_key_is_reported_with_its_line(data_copy: Path):
-    line = _replace_once(data_copy / "data" / "plans" / "fa2020.yaml", "  places: []\n", "  palces: []\n")
+    line = _replace_once(data_copy / "data" / "plans" / "fa2020.yaml", "  section: 1\n", "  section: 1\n  palces: []\n") + 1
     with pytest.raises(InvalidData, match=rf"fa2020.yaml:{line}: item fa2020-01: unknown field 'palces'"):
         load_site_data(data_copy)
 
