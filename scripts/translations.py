@@ -24,9 +24,9 @@ from plansite.site import Site, configured_locales  # noqa: E402
 from plansite.yamlio import DataError  # noqa: E402
 
 
-def _site(root: Path) -> Site:
+def _site(root: Path, strict: bool = True) -> Site:
     locales, default = configured_locales(root)
-    return Site(root, locales, default)
+    return Site(root, locales, default, strict)
 
 
 def status(site: Site, verbose: bool = True) -> int:
@@ -61,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root
     try:
-        site = _site(root)
+        # Syncing regenerates zh-Hant and may drop entries whose source is gone.
+        site = _site(root, strict=args.command != "sync")
         if args.command == "status":
             return status(site)
         if args.command == "sync":

@@ -105,7 +105,9 @@ class Catalog:
         return report
 
 
-def load_catalog(root: Path, locale: str, sources: dict[str, str]) -> Catalog:
+def load_catalog(root: Path, locale: str, sources: dict[str, str], strict: bool = True) -> Catalog:
+    """Read a locale file. Strict: a key with no source text is an error (a typo
+    would lose a translation); otherwise such entries are dropped (when syncing)."""
     if locale == SOURCE_LOCALE:
         return Catalog(locale, sources, {})
     path = root / "data" / "locales" / f"{locale}.yaml"
@@ -120,6 +122,8 @@ def load_catalog(root: Path, locale: str, sources: dict[str, str]) -> Catalog:
     for key, value in doc.items():
         line = doc.line_of(key)
         if key not in sources:
+            if not strict:
+                continue
             errors.append(DataError(display, line, f"'{key}' is not a key of any source text (removed or misspelt?)"))
         elif not isinstance(value, Mapping) or set(value) != {"source", "text"}:
             errors.append(DataError(display, line, f"'{key}': expected exactly the fields 'source' and 'text'"))

@@ -52,7 +52,11 @@ def page_specs(data: SiteData) -> list[PageSpec]:
         PageSpec("home", "", "home", "ui.site_name"),
         PageSpec("glossary", "glossary", "glossary", "ui.glossary_title"),
         PageSpec("status", "translation-status", "status", "ui.status_title"),
+        PageSpec("places", "places", "places", "ui.places_title"),
+        PageSpec("domains", "domains", "domains", "ui.domains_title"),
     ]
+    specs += [PageSpec("place", f"places/{p.id}", p.id, f"place.{p.id}.name") for p in data.places]
+    specs += [PageSpec("domain", f"domains/{d.id}", d.id, f"domain.{d.id}.name") for d in data.domains]
     for plan in data.plans:
         specs.append(PageSpec("plan", plan_path(plan.slug), plan.id, f"plan.{plan.id}.short_title"))
         for section in plan.sections:
@@ -84,6 +88,8 @@ def page_description(spec: PageSpec, catalog: Catalog, data: SiteData) -> str:
         text = catalog.text(f"item.{spec.ref}.text")
     elif spec.kind == "plan":
         text = catalog.text(f"plan.{spec.ref}.title")
+    elif spec.kind in ("place", "domain"):
+        text = catalog.text(f"{spec.kind}.{spec.ref}.description")
     else:
         text = catalog.text("ui.site_description")
     return text if len(text) <= 160 else text[:157] + "…"

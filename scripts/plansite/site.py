@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from . import l10n
 from .catalogs import to_traditional
+from .tags import Tags
 from .l10n import SOURCE_LOCALE, Catalog
 from .model import Item, Plan, SiteData, load_glossary, load_site_data
 from .pages import (
@@ -41,7 +42,7 @@ class Locale:
 class Site:
     _cache: dict[tuple, "Site"] = {}
 
-    def __init__(self, root: Path, locales: list[Locale], default_locale: str = SOURCE_LOCALE):
+    def __init__(self, root: Path, locales: list[Locale], default_locale: str = SOURCE_LOCALE, strict: bool = True):
         self.root = root
         self.locales = locales
         self.default_locale = default_locale
@@ -49,9 +50,10 @@ class Site:
         self.ui = l10n.load_ui(root)
         self.sources = l10n.source_strings(self.data, self.ui)
         self.catalogs: dict[str, Catalog] = {
-            loc.code: l10n.load_catalog(root, loc.code, self.sources) for loc in locales
+            loc.code: l10n.load_catalog(root, loc.code, self.sources, strict) for loc in locales
         }
         self.glossary = load_glossary(root)
+        self.tags = Tags(self.data)
         self.specs: list[PageSpec] = page_specs(self.data)
         self.specs_by_ref = {(s.kind, s.ref): s for s in self.specs}
 
@@ -102,6 +104,7 @@ class Site:
             children = [f"{plan_path(plan.slug)}/index.md"]
             children += [f"{section_path(plan.slug, s.number)}/index.md" for s in plan.sections]
             nav.append({plan.short_title: children})
+        nav += ["places/index.md", "domains/index.md", "glossary/index.md", "translation-status/index.md"]
         return nav
 
     def nav_translations(self, locale: str) -> dict[str, str]:
@@ -149,6 +152,7 @@ class Site:
             "catalogs": self.catalogs,
             "glossary": self.glossary,
             "to_traditional": to_traditional,
+            "tags": self.tags,
             "root": relative_url(here, self.url("home", "home", locale)),
         }
         if kind == "item":
@@ -159,6 +163,10 @@ class Site:
             context.update(plan=plan, section=next(s for s in plan.sections if s.id == ref))
         elif kind == "plan":
             context.update(plan=self.data.plan(ref))
+        elif kind == "place":
+            context.update(place=self.tags.places[ref], items=self.tags.items_for_place(ref))
+        elif kind == "domain":
+            context.update(domain=self.tags.domains[ref], items=self.tags.items_for_domain(ref))
         html = self.templates.get_template(f"{kind}.html").render(context)
         return Markup(html)
 

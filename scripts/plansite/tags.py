@@ -11,9 +11,47 @@ from .model import Item, Place, SiteData
 
 @dataclass(frozen=True)
 class Marker:
+    number: int  # the same number labels the marker and its line in the legend
     place: Place
-    x: float
+    x: float  # where the marker is drawn
     y: float
+    true_x: float  # where the place is; a leader line joins the two when apart
+    true_y: float
+
+    @property
+    def moved(self) -> bool:
+        return abs(self.x - self.true_x) + abs(self.y - self.true_y) > 1
+
+
+def spread(points: list[tuple[float, float]], width: int, height: int, gap: float = 25) -> list[tuple[float, float]]:
+    """Push apart markers closer than `gap`, so no number hides another.
+
+    A few rounds of pairwise repulsion; deterministic, so builds are reproducible.
+    """
+    moved = [list(p) for p in points]
+    for _ in range(200):
+        changed = False
+        for i in range(len(moved)):
+            for j in range(i + 1, len(moved)):
+                dx, dy = moved[j][0] - moved[i][0], moved[j][1] - moved[i][1]
+                dist = math.hypot(dx, dy)
+                if dist >= gap:
+                    continue
+                if dist < 0.01:
+                    dx, dy, dist = math.cos(j), math.sin(j), 1.0
+                push = (gap - dist) / 2 + 0.1
+                ux, uy = dx / dist * push, dy / dist * push
+                moved[i][0] -= ux
+                moved[i][1] -= uy
+                moved[j][0] += ux
+                moved[j][1] += uy
+                changed = True
+        for m in moved:
+            m[0] = min(max(m[0], 12), width - 12)
+            m[1] = min(max(m[1], 12), height - 12)
+        if not changed:
+            break
+    return [(round(x, 1), round(y, 1)) for x, y in moved]
 
 
 @dataclass(frozen=True)
@@ -36,9 +74,12 @@ class MapView:
         return round(x, 1), round(y, 1)
 
 
-# The Pearl River Delta, where most places are, and the world for the rest.
-DELTA = MapView(21.85, 112.9, 23.55, 114.6)
-WORLD = MapView(-60, -130, 75, 170, height=300)
+# Three views: Zhuhai and Macao, where most places are; the rest of the Pearl
+# River Delta; the world. Each place is drawn in the first view that holds it.
+ZHUHAI_MACAO = MapView(22.08, 113.45, 22.30, 113.66, width=560, height=640)
+DELTA = MapView(21.85, 112.9, 23.55, 114.6, width=600, height=640)
+WORLD = MapView(-60, -130, 75, 170, width=640, height=290)
+MAP_VIEWS = (ZHUHAI_MACAO, DELTA, WORLD)
 
 
 class Tags:
@@ -115,15 +156,26 @@ class Tags:
                 scored.append((-score, other.plan_id, other.number, other))
         return [entry[-1] for entry in sorted(scored)[:limit]]
 
-    def markers(self, view: MapView, exclude: MapView | None = None) -> list[Marker]:
-        out = []
-        for place in self.data.places:
-            if place.coordinates is None:
-                continue
-            lat, lon = place.coordinates
-            if view.contains(lat, lon) and not (exclude and exclude.contains(lat, lon)):
-                x, y = view.project(lat, lon)
-                out.append(Marker(place, x, y))
+    @cached_property
+    def map_markers(self) -> list[tuple[MapView, list[Marker]]]:
+        """Each located place in the first view that holds it, numbered across views."""
+        located = [p for p in self.data.places if p.coordinates is not None]
+        out: list[tuple[MapView, list[Marker]]] = []
+        placed: set[str] = set()
+        number = 0
+        for view in MAP_VIEWS:
+            here = []
+            for place in located:
+                lat, lon = place.coordinates  # type: ignore[misc]
+                if place.id not in placed and view.contains(lat, lon):
+                    placed.add(place.id)
+                    here.append((place, view.project(lat, lon)))
+            drawn = spread([xy for _, xy in here], view.width, view.height)
+            markers = []
+            for (place, (tx, ty)), (x, y) in zip(here, drawn):
+                number += 1
+                markers.append(Marker(number, place, x, y, tx, ty))
+            out.append((view, markers))
         return out
 
     def domain_plan_counts(self) -> dict[str, dict[str, int]]:
