@@ -16,6 +16,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 
 from plansite.model import InvalidData  # noqa: E402
 from plansite.opendata import write_open_data  # noqa: E402
+from plansite.search import write_indexes as write_search_indexes  # noqa: E402
 from plansite.pages import write_stubs  # noqa: E402
 from plansite.site import Site, site_for_config  # noqa: E402
 from plansite.yamlio import DataError  # noqa: E402
@@ -30,6 +31,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.nav = site.nav()
     config.extra["default_locale"] = site.default_locale
     config.extra["language_offer"] = site.language_offer()
+    config.extra.update(site.search_config())
     i18n = config.plugins["i18n"].config
     for language in i18n.languages:
         if language.locale not in site.catalogs:
@@ -49,3 +51,4 @@ def on_post_build(config: MkDocsConfig) -> None:
     # (with `building` set); the downloads are language-neutral, so write them once.
     if not config.plugins["i18n"].building:
         write_open_data(site_for_config(config), Path(config.site_dir))
+        write_search_indexes(site_for_config(config), Path(config.site_dir))

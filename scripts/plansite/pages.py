@@ -52,6 +52,7 @@ def page_specs(data: SiteData) -> list[PageSpec]:
         PageSpec("home", "", "home", "ui.site_name"),
         PageSpec("glossary", "glossary", "glossary", "ui.glossary_title"),
         PageSpec("status", "translation-status", "status", "ui.status_title"),
+        PageSpec("search", "search", "search", "ui.search_title"),
         PageSpec("places", "places", "places", "ui.places_title"),
         PageSpec("domains", "domains", "domains", "ui.domains_title"),
     ]

@@ -83,6 +83,28 @@ class Site:
                 out[spec.stub_name(loc.code, self.default_locale)] = stub_text(spec, loc.code, title, description, alternates)
         return out
 
+    def search_config(self) -> dict[str, Any]:
+        """What the search bar needs from data, per locale (see overrides/partials/plan-search.html)."""
+
+        def labels(code: str) -> dict[str, str]:
+            text = self.catalogs[code].text
+            keys = ("label", "placeholder", "button", "all", "results", "none", "failed")
+            out = {k: text(f"ui.search_{k}") for k in keys}
+            out.update(
+                item=text("ui.item_label"),
+                section=text("ui.section_label_short"),
+                plan=text("ui.search_kind_plan"),
+                place=text("ui.search_kind_place"),
+                domain=text("ui.search_kind_domain"),
+            )
+            return out
+
+        return {
+            "search_labels": {loc.code: labels(loc.code) for loc in self.locales},
+            "search_locales": {loc.code: loc.name for loc in self.locales},
+            "search_pages": {loc.code: self.url("search", "search", loc.code).lstrip("/") for loc in self.locales},
+        }
+
     def language_offer(self) -> dict[str, dict[str, str]]:
         """Per locale, in that locale's words, the offer to read the site in it."""
         keys = ("label", "text", "go", "stay")

@@ -1,0 +1,126 @@
+"""Per-language search indexes, written at build time for docs/assets/search.js.
+
+Why our own index (see README, "Search"): stock Material search mixed the
+languages and found neither `医药` inside `中医药` nor Portuguese `medicina`;
+Pagefind segmented Chinese with a dictionary and also missed `医药`. With about
+a hundred items per language, the browser can afford to scan every document's
+text: Chinese is matched as substrings and character bigrams (no dictionary, so
+parts of words, names and phrases are all found), Portuguese as accent-folded,
+lightly stemmed words. Traditional and Simplified are folded to one script, so a
+query in either finds the same items on either Chinese site.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from .catalogs import _converter
+from .site import Site
+
+CHINESE_LOCALES = ("zh-Hans", "zh-Hant")
+
+
+def fold_latin(text: str) -> str:
+    """Lower case without accents: what people type on any keyboard."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def traditional_to_simplified_map(texts: list[str]) -> dict[str, str]:
+    """Per-character map from every Traditional form readers may type to Simplified.
+
+    Built from the corpus's own characters, in Hong Kong/Macao (s2hk) and standard
+    (s2t) forms, so 閱 and 閲 both fold to 阅; shipped inside each Chinese index.
+    """
+    simplified_chars = {ch for text in texts for ch in text if "\u3400" <= ch <= "\u9fff"}
+    mapping: dict[str, str] = {}
+    for config in ("s2hk", "s2t", "s2tw"):
+        convert = _converter(config)
+        for ch in simplified_chars:
+            trad = convert.convert(ch)
+            if len(trad) == 1 and trad != ch:
+                mapping[trad] = ch
+    return dict(sorted(mapping.items()))
+
+
+def _documents(site: Site, locale: str) -> list[dict[str, Any]]:
+    """What a search can land on: items first; plans, sections, places, domains."""
+    catalog = site.catalogs[locale]
+    text = catalog.text
+    data = site.data
+    docs: list[dict[str, Any]] = []
+    plan_labels = {p.id: text(f"plan.{p.id}.short_title") for p in data.plans}
+    for item in data.items:
+        tags = [text(f"place.{p}.name") for p in item.places] + [text(f"domain.{d}.name") for d in item.domains]
+        docs.append(
+            {
+                "k": "item",
+                "u": site.url("item", item.id, locale),
+                "p": plan_labels[item.plan_id],
+                "n": item.number,
+                "t": text(f"item.{item.id}.title"),
+                "x": text(f"item.{item.id}.text"),
+                "g": " ".join(tags),
+            }
+        )
+    for plan in data.plans:
+        docs.append({"k": "plan", "u": site.url("plan", plan.id, locale), "p": "", "t": text(f"plan.{plan.id}.title")})
+        for section in plan.sections:
+            docs.append(
+                {
+                    "k": "section",
+                    "u": site.url("section", section.id, locale),
+                    "p": plan_labels[plan.id],
+                    "n": section.number,
+                    "t": text(f"section.{section.id}.title"),
+                }
+            )
+    for place in data.places:
+        docs.append(
+            {
+                "k": "place",
+                "u": site.url("place", place.id, locale),
+                "p": "",
+                "t": text(f"place.{place.id}.name"),
+                "x": text(f"place.{place.id}.description"),
+            }
+        )
+    for domain in data.domains:
+        docs.append(
+            {
+                "k": "domain",
+                "u": site.url("domain", domain.id, locale),
+                "p": "",
+                "t": text(f"domain.{domain.id}.name"),
+                "x": text(f"domain.{domain.id}.description"),
+            }
+        )
+    return docs
+
+
+def build_index(site: Site, locale: str) -> dict[str, Any]:
+    docs = _documents(site, locale)
+    index: dict[str, Any] = {"locale": locale, "docs": docs}
+    if locale in CHINESE_LOCALES:
+        corpus = [site.catalogs["zh-Hans"].text(key) for key in site.sources]
+        index["script"] = "han"
+        index["t2s"] = "".join(f"{t}{s}" for t, s in traditional_to_simplified_map(corpus).items())
+    else:
+        index["script"] = "latin"
+    return index
+
+
+def write_indexes(site: Site, site_dir: Path) -> list[Path]:
+    out_dir = site_dir / "search"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for loc in site.locales:
+        path = out_dir / f"{loc.code}.json"
+        payload = json.dumps(build_index(site, loc.code), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        path.write_text(payload, encoding="utf-8")
+        paths.append(path)
+    return paths
+
