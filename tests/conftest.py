@@ -96,3 +96,11 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    recall = config.stash.get("search_recall", None) if hasattr(config, "stash") else None
+    if recall:
+        terminalreporter.section("search recall@10 (Chromium)")
+        for locale, (value, count) in sorted(recall.items()):
+            terminalreporter.write_line(f"{locale:8} {value:.3f} over {count} queries")

@@ -29,20 +29,36 @@ def fold_latin(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def traditional_to_simplified_map(texts: list[str]) -> dict[str, str]:
+def traditional_to_simplified_map(pairs: list[tuple[str, str]]) -> dict[str, str]:
     """Per-character map from every Traditional form readers may type to Simplified.
 
-    Built from the corpus's own characters, in Hong Kong/Macao (s2hk) and standard
-    (s2t) forms, so 閱 and 閲 both fold to 阅; shipped inside each Chinese index.
+    From the corpus itself: each zh-Hant text against its zh-Hans source (so
+    context-dependent forms such as 颱 in 颱風 are known), plus each Simplified
+    character's standard and Taiwan forms (so 閱 and 閲 both fold to 阅).
+    Shipped inside each Chinese index.
     """
-    simplified_chars = {ch for text in texts for ch in text if "\u3400" <= ch <= "\u9fff"}
     mapping: dict[str, str] = {}
+    # Short windows of the texts in each convention too: word context picks forms
+    # such as 颱 in 颱風 (typed alone) that neither single characters nor the
+    # whole sentence (…應對台風…) yield.
+    windows = sorted({src[i : i + n] for src, _ in pairs for n in (2, 3) for i in range(len(src) - n + 1)})
+    converted = []
+    for config in ("s2t", "s2tw", "s2hk"):
+        # One call per convention: line breaks keep the windows apart.
+        out = _converter(config).convert("\n".join(windows)).split("\n")
+        converted += list(zip(windows, out))
+    for simplified, traditional in [*pairs, *converted]:
+        if len(simplified) == len(traditional):
+            for s_ch, t_ch in zip(simplified, traditional):
+                if s_ch != t_ch:
+                    mapping.setdefault(t_ch, s_ch)
+    simplified_chars = {ch for text, _ in pairs for ch in text if "\u3400" <= ch <= "\u9fff"}
     for config in ("s2hk", "s2t", "s2tw"):
         convert = _converter(config)
-        for ch in simplified_chars:
+        for ch in sorted(simplified_chars):
             trad = convert.convert(ch)
             if len(trad) == 1 and trad != ch:
-                mapping[trad] = ch
+                mapping.setdefault(trad, ch)
     return dict(sorted(mapping.items()))
 
 
@@ -101,13 +117,12 @@ def _documents(site: Site, locale: str) -> list[dict[str, Any]]:
     return docs
 
 
-def build_index(site: Site, locale: str) -> dict[str, Any]:
+def build_index(site: Site, locale: str, t2s: dict[str, str]) -> dict[str, Any]:
     docs = _documents(site, locale)
     index: dict[str, Any] = {"locale": locale, "docs": docs}
     if locale in CHINESE_LOCALES:
-        corpus = [site.catalogs["zh-Hans"].text(key) for key in site.sources]
         index["script"] = "han"
-        index["t2s"] = "".join(f"{t}{s}" for t, s in traditional_to_simplified_map(corpus).items())
+        index["t2s"] = "".join(f"{t}{s}" for t, s in t2s.items())
     else:
         index["script"] = "latin"
     return index
@@ -117,9 +132,12 @@ def write_indexes(site: Site, site_dir: Path) -> list[Path]:
     out_dir = site_dir / "search"
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
+    hant = site.catalogs.get("zh-Hant")
+    pairs = [(source, hant.text(key) if hant else source) for key, source in site.sources.items()]
+    t2s = traditional_to_simplified_map(pairs)
     for loc in site.locales:
         path = out_dir / f"{loc.code}.json"
-        payload = json.dumps(build_index(site, loc.code), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        payload = json.dumps(build_index(site, loc.code, t2s), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         path.write_text(payload, encoding="utf-8")
         paths.append(path)
     return paths

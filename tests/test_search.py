@@ -1,0 +1,161 @@
+"""Search in real Chromium, typed as a person types, in each language."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT
+
+from plansite.catalogs import to_traditional
+
+pytestmark = pytest.mark.browser
+
+QUERIES = yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
+PREFIX = {"zh-Hans": "", "zh-Hant": "zh-Hant/", "pt": "pt/"}
+SLUGS = {"framework-agreement-2020": "fa2020", "belt-and-road-2020": "br2020"}
+ITEM_URL = re.compile(r"(?:^|/)(?:zh-Hant/|pt/)?(framework-agreement-2020|belt-and-road-2020)/(\d+)/$")
+
+
+def queries_for(locale: str) -> list[dict]:
+    if locale == "zh-Hant":
+        converted = [dict(q, q=to_traditional(q["q"])) for q in QUERIES["zh-Hans"]]
+        return converted + QUERIES["zh-Hant-extra"]
+    return QUERIES[locale]
+
+
+def type_query(page, text: str) -> list[str]:
+    """Type as a person does (an IME commits the text, then a key), wait for results."""
+    box = page.locator("#plan-search-input")
+    box.fill("")
+    box.fill(text)
+    box.press("End")
+    page.wait_for_function(
+        "(q) => document.querySelector('[data-plan-search]').getAttribute('data-rendered-query') === q",
+        arg=text.strip(),
+    )
+    return page.eval_on_selector_all(".plan-search__results a", "els => els.map(e => e.href)")
+
+
+@pytest.fixture(scope="module")
+def pages(browser, site_server):
+    opened = {}
+    for locale, prefix in PREFIX.items():
+        page = browser.new_page()
+        page.goto(f"{site_server}/{prefix}framework-agreement-2020/1/")
+        opened[locale] = page
+    yield opened
+    for page in opened.values():
+        page.close()
+
+
+def item_ids(hrefs: list[str]) -> list[str]:
+    out = []
+    for href in hrefs:
+        m = ITEM_URL.search(href)
+        if m:
+            out.append(f"{SLUGS[m[1]]}-{int(m[2]):02d}")
+    return out
+
+
+@pytest.mark.parametrize("locale", list(PREFIX))
+def test_recall_at_10(pages, site_server, locale, request):
+    page = pages[locale]
+    queries = queries_for(locale)
+    assert len(queries) >= 40
+    scores, misses = [], []
+    for query in queries:
+        hrefs = type_query(page, query["q"])
+        # Every result is a page of this language.
+        for href in hrefs:
+            path = href.removeprefix(site_server + "/")
+            assert (locale == "zh-Hans" and not path.startswith(("zh-Hant/", "pt/"))) or path.startswith(PREFIX[locale]), href
+        found = item_ids(hrefs[:10])
+        hit = [e for e in query["expect"] if e in found]
+        scores.append(len(hit) / len(query["expect"]))
+        if len(hit) < len(query["expect"]):
+            misses.append(f"{query['q']} ({query['kind']}): expected {query['expect']}, top 10 {found}")
+    recall = sum(scores) / len(scores)
+    print(f"\n{locale} recall@10 {recall:.3f}; misses:\n" + "\n".join(misses))
+    request.config.stash.setdefault("search_recall", {})[locale] = (recall, len(queries))
+    assert recall >= 0.95, f"recall@10 {recall:.3f}\n" + "\n".join(misses)
+
+
+def test_an_items_own_page_ranks_first_and_is_highlighted(pages):
+    page = pages["zh-Hans"]
+    hrefs = type_query(page, "一试三证")
+    assert item_ids(hrefs[:1]) == ["fa2020-54"]
+    first = page.locator(".plan-search__results li").first
+    assert first.locator("mark").first.inner_text() == "一试三证"
+    assert "粤澳合作框架协议" in first.locator(".plan-search__meta").inner_text()
+    assert "第54项" in first.locator(".plan-search__meta").inner_text()
+    page_pt = pages["pt"]
+    hrefs = type_query(page_pt, "branqueamento de capitais")
+    assert item_ids(hrefs[:1]) == ["br2020-12"]
+    assert "Item 12" in page_pt.locator(".plan-search__results li .plan-search__meta").first.inner_text()
+
+
+def test_search_all_languages_option(pages):
+    page = pages["pt"]
+    page.locator("input[name=all]").check()
+    try:
+        hrefs = type_query(page, "医药")
+        assert item_ids(hrefs) and all("/pt/" not in h for h in hrefs[:3])
+        hrefs = type_query(page, "medicina")
+        assert any("/pt/" in h for h in hrefs)
+    finally:
+        page.locator("input[name=all]").uncheck()
+
+
+def test_index_loads_lazily_and_is_small(browser, site_server, built_site: Path):
+    page = browser.new_page()
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(f"{site_server}/pt/belt-and-road-2020/3/")
+    page.wait_for_timeout(300)
+    assert not [u for u in requested if "/search/" in u and u.endswith(".json")]
+    page.locator("#plan-search-input").focus()
+    page.wait_for_timeout(300)
+    assert [u for u in requested if u.endswith("/search/pt.json")]
+    assert not [u for u in requested if u.endswith(("/search/zh-Hans.json", "/search/zh-Hant.json"))]
+    page.close()
+    for locale in PREFIX:
+        assert (built_site / "search" / f"{locale}.json").stat().st_size < 600_000
+
+
+def test_keyboard_only(browser, site_server):
+    page = browser.new_page()
+    page.goto(f"{site_server}/zh-Hant/places/")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "plan-search-input"
+    page.keyboard.type("鴨涌河")
+    page.locator(".plan-search__results li").first.wait_for()
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.closest('.plan-search__results') !== null")
+    target = page.evaluate("document.activeElement.href")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == target
+    # Tab reaches the search box from the top of the page.
+    page.goto(f"{site_server}/zh-Hant/")
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "plan-search-input":
+            break
+    assert page.evaluate("document.activeElement.type") == "search"
+    page.close()
+
+
+def test_without_javascript_the_form_leads_to_the_plan_indexes(browser, site_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site_server}/pt/framework-agreement-2020/5/")
+    page.fill("input[type=search]", "medicina")
+    page.press("input[type=search]", "Enter")
+    page.wait_for_load_state()
+    assert page.url.startswith(f"{site_server}/pt/search/?q=medicina")
+    links = page.eval_on_selector_all("article a", "els => els.map(e => e.getAttribute('href'))")
+    assert "../framework-agreement-2020/" in links and "../belt-and-road-2020/" in links
+    context.close()
