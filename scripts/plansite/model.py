@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
@@ -124,15 +125,23 @@ class SiteData:
     places: list[Place] = field(default_factory=list)
     domains: list[Domain] = field(default_factory=list)
 
-    @property
+    @cached_property
     def items(self) -> list[Item]:
         return [item for plan in self.plans for item in plan.items]
 
+    @cached_property
+    def _plans_by_id(self) -> dict[str, Plan]:
+        return {p.id: p for p in self.plans}
+
+    @cached_property
+    def _items_by_id(self) -> dict[str, Item]:
+        return {i.id: i for i in self.items}
+
     def plan(self, plan_id: str) -> Plan:
-        return next(p for p in self.plans if p.id == plan_id)
+        return self._plans_by_id[plan_id]
 
     def item(self, item_id: str) -> Item:
-        return next(i for i in self.items if i.id == item_id)
+        return self._items_by_id[item_id]
 
 
 # --- field checking -------------------------------------------------------------

@@ -111,11 +111,10 @@ class Tags:
         return list(reversed(out))
 
     def items_for_place(self, place_id: str) -> list[Item]:
-        wanted = set(self.descendants(place_id))
-        return [i for i in self.data.items if wanted & set(i.places)]
+        return self._items_by_tag.get(f"place:{place_id}", [])
 
     def items_for_domain(self, domain_id: str) -> list[Item]:
-        return [i for i in self.data.items if domain_id in i.domains]
+        return self._items_by_tag.get(f"domain:{domain_id}", [])
 
     def grouped(self, items: list[Item]) -> list[tuple]:
         """[(plan, [(section, [items])])] in reading order, for pages that list items."""
@@ -140,21 +139,40 @@ class Tags:
                 counts[tag] = counts.get(tag, 0) + 1
         return {tag: math.log(total / n) for tag, n in counts.items()}
 
-    def _tags_of(self, item: Item) -> set[str]:
-        places = {f"place:{p}" for pid in item.places for p in [pid] + [a.id for a in self.ancestors(pid)]}
-        return places | {f"domain:{d}" for d in item.domains}
+    @cached_property
+    def _item_tags(self) -> dict[str, frozenset[str]]:
+        out = {}
+        for item in self.data.items:
+            places = {f"place:{p}" for pid in item.places for p in [pid] + [a.id for a in self.ancestors(pid)]}
+            out[item.id] = frozenset(places | {f"domain:{d}" for d in item.domains})
+        return out
+
+    def _tags_of(self, item: Item) -> frozenset[str]:
+        return self._item_tags[item.id]
+
+    @cached_property
+    def _items_by_tag(self) -> dict[str, list[Item]]:
+        out: dict[str, list[Item]] = {}
+        for item in self.data.items:
+            for tag in self._tags_of(item):
+                out.setdefault(tag, []).append(item)
+        return out
 
     def related(self, item: Item, limit: int = 3) -> list[Item]:
         """Items of the other plans that share the most telling places and domains."""
         mine = self._tags_of(item)
-        scored = []
-        for other in self.data.items:
-            if other.plan_id == item.plan_id:
-                continue
-            score = sum(self._weights[t] for t in mine & self._tags_of(other))
-            if score >= 1.5:
-                scored.append((-score, other.plan_id, other.number, other))
-        return [entry[-1] for entry in sorted(scored)[:limit]]
+        scores: dict[str, float] = {}
+        by_id = {}
+        # Only items sharing a tag can score: walk the tag lists, not every item.
+        for tag in mine:
+            for other in self._items_by_tag[tag]:
+                if other.plan_id != item.plan_id:
+                    scores[other.id] = scores.get(other.id, 0.0) + self._weights[tag]
+                    by_id[other.id] = other
+        ranked = sorted(
+            (-score, by_id[oid].plan_id, by_id[oid].number, oid) for oid, score in scores.items() if score >= 1.5
+        )
+        return [by_id[entry[-1]] for entry in ranked[:limit]]
 
     @cached_property
     def map_markers(self) -> list[tuple[MapView, list[Marker]]]:
