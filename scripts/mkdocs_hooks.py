@@ -6,6 +6,8 @@ caches, so the data is read and checked once per change.
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 from pathlib import Path
 
@@ -15,11 +17,14 @@ from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 
 from plansite.model import InvalidData  # noqa: E402
-from plansite.opendata import write_open_data  # noqa: E402
+from plansite import cards, feed, manifest  # noqa: E402
+from plansite.opendata import resources as download_resources, write_downloads  # noqa: E402
 from plansite.search import write_indexes as write_search_indexes  # noqa: E402
 from plansite.pages import write_stubs  # noqa: E402
 from plansite.site import Site, site_for_config  # noqa: E402
 from plansite.yamlio import DataError  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.plansite")
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -37,18 +42,71 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         if language.locale not in site.catalogs:
             continue
         catalog = site.catalogs[language.locale]
-        language.nav_translations = site.nav_translations(language.locale)
         language.site_name = catalog.text("ui.site_name")
         language.site_description = catalog.text("ui.site_description")
+    _configure_sharing(config, site)
     return config
 
 
 
+
+# Open Graph locales: language_TERRITORY. zh-Hant is written with Hong Kong/Macao
+# character forms (OpenCC s2hk); Portuguese is European Portuguese as used in Macao.
+OG_LOCALES = {"zh-Hans": "zh_CN", "zh-Hant": "zh_HK", "pt": "pt_PT"}
+
+
+def _configure_sharing(config: MkDocsConfig, site: Site) -> None:
+    """Check what the share cards, feeds and redirects need before building anything,
+    and give the templates what they need to link to them."""
+    if not config.site_url:
+        raise PluginError("site_url is not set: canonical links, share cards and feeds need absolute URLs")
+    root = Path(config.config_file_path).parent
+    try:
+        cards.font_files()
+    except cards.FontMissing as exc:
+        raise PluginError(f"cannot draw the share cards: {exc}") from None
+    try:
+        feed.load_changelog(root, site.data)
+        manifest.load_redirects(root, site)
+    except (InvalidData, DataError) as exc:
+        raise PluginError(f"invalid data, nothing was built:\n{exc}") from None
+    site_url = config.site_url
+    site.templates.globals.update(
+        site_url=site_url,
+        absolute_url=lambda kind, ref, locale: site_url + site.url(kind, ref, locale).lstrip("/"),
+        download_resources=lambda: download_resources(site),
+    )
+    config.extra["share"] = {
+        loc.code: {
+            "og_locale": OG_LOCALES.get(loc.code, loc.code.replace("-", "_")),
+            "card_dir": cards.card_path(loc.code, "x").removesuffix("x.png"),
+            "card_width": cards.WIDTH,
+            "card_height": cards.HEIGHT,
+            "feed": feed.feed_path(site, loc.code),
+            "feed_title": feed.feed_title(site, loc.code),
+        }
+        for loc in site.locales
+    }
+
+
+def _write_journalist_files(config: MkDocsConfig, site: Site) -> None:
+    """Downloads, share cards, feeds and redirect pages: language-neutral, written once."""
+    root = Path(config.config_file_path).parent
+    site_dir = Path(config.site_dir)
+    write_downloads(site, site_dir, config.site_url)
+    cache = Path(os.environ.get("PLANSITE_CACHE_DIR") or root / ".cache") / "cards"
+    try:
+        report = cards.write_cards(site, config.site_url, site_dir, cache)
+    except cards.FontMissing as exc:
+        raise PluginError(f"cannot draw the share cards: {exc}") from None
+    log.info(f"share cards: {report.drawn} drawn, {report.reused} unchanged (cache: {cache})")
+    feed.write_feeds(site, feed.load_changelog(root, site.data), site_dir, config.site_url)
+    manifest.write_redirects(manifest.load_redirects(root, site), site_dir, config.site_url)
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     # mkdocs-static-i18n builds the other languages from inside its own post-build
     # (with `building` set); the downloads are language-neutral, so write them once.
     if not config.plugins["i18n"].building:
-        write_open_data(site_for_config(config), Path(config.site_dir))
+        _write_journalist_files(config, site_for_config(config))
         write_search_indexes(site_for_config(config), Path(config.site_dir))

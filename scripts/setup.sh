@@ -6,9 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(chromium fonts-noto-cjk)
+# npm installs axe-core for the accessibility test (package-lock.json).
+command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  dpkg -s "$pkg" >/dev/null 2>&1 && continue
+  # GitHub's Ubuntu runners have a Chromium at /usr/bin/chromium that dpkg does
+  # not know of (Ubuntu ships Chromium as a snap): use the one that is there.
+  [ "$pkg" = chromium ] && [ -x /usr/bin/chromium ] && continue
+  missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -19,3 +25,4 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -r requirements-dev.txt
+npm ci --no-audit --no-fund

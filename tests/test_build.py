@@ -19,7 +19,7 @@ HTML_LANG = {"zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant", "pt": "pt"}
 
 def expected_pages(site_data) -> set[str]:
     """Every page the data calls for, as paths of index.html files."""
-    pages = {"", "glossary", "translation-status", "places", "domains", "search"}
+    pages = {"", "glossary", "translation-status", "places", "domains", "search", "downloads"}
     pages |= {f"places/{p.id}" for p in site_data.places} | {f"domains/{d.id}" for d in site_data.domains}
     for plan in site_data.plans:
         pages.add(plan_path(plan.slug))
@@ -39,7 +39,7 @@ def test_page_tree_is_exactly_what_the_data_calls_for(built_site: Path, site_dat
         expected |= {(prefix + page).rstrip("/") or "." for page in expected_pages(site_data)}
     expected = {p if p else "." for p in expected}
     assert html_pages(built_site) == expected
-    assert len(expected) == 3 * (6 + 2 + 2 * 13 + 95 + 35 + 13)
+    assert len(expected) == 3 * (7 + 2 + 2 * 13 + 95 + 35 + 13)
 
 
 def test_item_urls_are_plan_slug_and_number(built_site: Path):

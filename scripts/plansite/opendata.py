@@ -1,10 +1,13 @@
-"""The open-data downloads: data/items.json and data/items.csv in the built site."""
+"""The open-data downloads in the built site: data/items.json, data/items.csv, one
+CSV per plan and locale, and data/datapackage.json describing them all."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +120,219 @@ def write_open_data(site: Site, site_dir: Path) -> list[Path]:
     # A byte-order mark so that spreadsheet programs read the Chinese as UTF-8.
     csv_path.write_text(items_csv(document, [loc.code for loc in site.locales]), encoding="utf-8-sig")
     return [json_path, csv_path]
+
+
+# --- per plan and locale CSVs, and the Frictionless data package ------------------
+#
+# Every resource and every field is described once, here; datapackage.json and the
+# downloads page are both made from these descriptions. Descriptions are interface
+# strings (data/ui.yaml, key "ui.<key>"), so the downloads page shows them in its
+# language and datapackage.json in zh-Hans, the source language.
+
+DATAPACKAGE = "datapackage.json"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # Table Schema type
+    key: str  # ui key of the description
+    values: dict[str, Any] = field(default_factory=dict)  # filled into the description
+    format: str | None = None
+    locale: str | None = None  # the language of a per-language column
+
+    def describe(self, catalog) -> str:  # noqa: ANN001
+        return catalog.text(f"ui.{self.key}").format(**self.values)
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    path: str  # relative to the site root
+    format: str
+    mediatype: str
+    key: str  # ui key of the title
+    values: dict[str, Any]
+    fields: tuple[Field, ...]
+    rows: int  # records (CSV: rows below the header)
+    tabular: bool = True
+    plan_id: str | None = None
+    locale: str | None = None
+
+    def describe(self, catalog) -> str:  # noqa: ANN001
+        """The title in the catalog's language (the plan's name too; a language by its own name)."""
+        values = dict(self.values)
+        if self.plan_id:
+            values["plan"] = catalog.text(f"plan.{self.plan_id}.short_title")
+        return catalog.text(f"ui.{self.key}").format(**values)
+
+
+def plan_csv_path(plan_id: str, locale: str) -> str:
+    return f"data/{plan_id}.{locale}.csv"
+
+
+PLAN_CSV_FIELDS = (
+    Field("id", "string", "field_id"),
+    Field("number", "integer", "field_number"),
+    Field("section_number", "integer", "field_section_number"),
+    Field("section_title", "string", "field_section_title"),
+    Field("subsection_number", "integer", "field_subsection_number"),
+    Field("subsection_title", "string", "field_subsection_title"),
+    Field("title", "string", "field_title"),
+    Field("text", "string", "field_text"),
+    Field("text_status", "string", "field_text_status"),
+    Field("url", "string", "field_url", format="uri"),
+    Field("places", "string", "field_places"),
+    Field("domains", "string", "field_domains"),
+)
+TEXT_STATUS = {"source": "official", "done": "current", "stale": "stale", "missing": "missing"}
+
+
+def resources(site: Site) -> list[Resource]:
+    """Every download, in the order the downloads page lists them."""
+    names = {loc.code: loc.name for loc in site.locales}
+    n_items = len(site.data.items)
+    json_fields = (
+        Field("id", "string", "field_id"),
+        Field("plan", "string", "field_plan"),
+        Field("number", "integer", "field_number"),
+        Field("section", "string", "field_section"),
+        Field("subsection", "integer", "field_subsection_number"),
+        Field("title", "object", "field_title_by_locale"),
+        Field("text", "object", "field_text_by_locale"),
+        Field("url", "object", "field_url_by_locale"),
+        Field("places", "array", "field_places_list"),
+        Field("domains", "array", "field_domains_list"),
+    )
+    csv_fields = [
+        Field("id", "string", "field_id"),
+        Field("plan", "string", "field_plan"),
+        Field("number", "integer", "field_number"),
+        Field("section", "string", "field_section"),
+        Field("subsection", "integer", "field_subsection_number"),
+        Field("places", "string", "field_places"),
+        Field("domains", "string", "field_domains"),
+    ]
+    for loc in site.locales:
+        csv_fields += [
+            Field(f"title_{loc.code}", "string", "field_title_in", {"language": loc.name}, locale=loc.code),
+            Field(f"text_{loc.code}", "string", "field_text_in", {"language": loc.name}, locale=loc.code),
+            Field(f"url_{loc.code}", "string", "field_path_in", {"language": loc.name}, locale=loc.code),
+        ]
+    out = [
+        Resource("items-json", "data/items.json", "json", "application/json", "download_items_json", {"count": n_items},
+                 json_fields, n_items, tabular=False),
+        Resource("items-csv", "data/items.csv", "csv", "text/csv", "download_items_csv", {"count": n_items},
+                 tuple(csv_fields), n_items),
+    ]
+    for plan in site.data.plans:
+        for loc in site.locales:
+            out.append(
+                Resource(
+                    f"{plan.id}-{loc.code.lower()}",
+                    plan_csv_path(plan.id, loc.code),
+                    "csv",
+                    "text/csv",
+                    "download_plan_csv",
+                    {"language": names[loc.code], "count": len(plan.items)},
+                    PLAN_CSV_FIELDS,
+                    len(plan.items),
+                    plan_id=plan.id,
+                    locale=loc.code,
+                )
+            )
+    return out
+
+
+def plan_csv(site: Site, plan_id: str, locale: str, site_url: str | None) -> str:
+    """One row per item of a plan, in one language. URLs are absolute when site_url is known."""
+    catalog = site.catalogs[locale]
+    plan = site.data.plan(plan_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([f.name for f in PLAN_CSV_FIELDS])
+    base = site_url.rstrip("/") if site_url else ""
+    for item in plan.items:
+        section = plan.section(item.section)
+        sub = section.subsections[item.subsection - 1] if item.subsection else None
+        text = catalog.lookup(f"item.{item.id}.text")
+        title = catalog.lookup(f"item.{item.id}.title")
+        writer.writerow(
+            [
+                item.id,
+                item.number,
+                section.number,
+                catalog.text(f"section.{section.id}.title"),
+                sub.number if sub else "",
+                catalog.text(f"subsection.{section.id}-{sub.number}.title") if sub else "",
+                "" if title.status == "missing" else title.text,
+                "" if text.status == "missing" else text.text,
+                TEXT_STATUS[text.status],
+                base + site.item_url(item, locale),
+                ";".join(item.places),
+                ";".join(item.domains),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def datapackage(site: Site, site_dir: Path, site_url: str | None) -> dict[str, Any]:
+    """A Frictionless Data Package describing every download, field by field (zh-Hans)."""
+    catalog = site.catalogs[site.default_locale]
+    out_resources = []
+    for res in resources(site):
+        raw = (site_dir / res.path).read_bytes()
+        entry: dict[str, Any] = {
+            "name": res.name,
+            "path": res.path.removeprefix("data/"),
+            "title": res.describe(catalog),
+            "profile": "tabular-data-resource" if res.tabular else "data-resource",
+            "format": res.format,
+            "mediatype": res.mediatype,
+            "encoding": "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8",
+            "bytes": len(raw),
+            "hash": "sha256:" + hashlib.sha256(raw).hexdigest(),
+        }
+        if res.tabular:
+            entry["dialect"] = {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "header": True}
+        if res.locale:
+            entry["languages"] = [res.locale]
+        schema: dict[str, Any] = {
+            "fields": [
+                {"name": f.name, "type": f.type, "description": f.describe(catalog)}
+                | ({"format": f.format} if f.format else {})
+                for f in res.fields
+            ],
+            "primaryKey": ["id"],
+        }
+        if res.tabular:
+            schema["missingValues"] = [""]
+        entry["schema"] = schema
+        out_resources.append(entry)
+    package: dict[str, Any] = {
+        "profile": "data-package",
+        "name": "gdmo-cooperation-plans-2020",
+        "title": catalog.text("ui.site_name"),
+        "description": catalog.text("ui.site_description") + " " + catalog.text("ui.downloads_terms_summary"),
+        "languages": [loc.code for loc in site.locales],
+    }
+    if site_url:
+        package["homepage"] = site_url
+    package["resources"] = out_resources
+    return package
+
+
+def write_downloads(site: Site, site_dir: Path, site_url: str | None = None) -> list[Path]:
+    """items.json, items.csv, a CSV per plan and locale, and datapackage.json describing them."""
+    written = write_open_data(site, site_dir)
+    for res in resources(site):
+        if res.plan_id and res.locale:
+            target = site_dir / res.path
+            # A byte-order mark, as in items.csv, so that spreadsheets read the Chinese as UTF-8.
+            target.write_text(plan_csv(site, res.plan_id, res.locale, site_url), encoding="utf-8-sig")
+            written.append(target)
+    target = site_dir / "data" / DATAPACKAGE
+    package = datapackage(site, site_dir, site_url)
+    target.write_text(json.dumps(package, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    written.append(target)
+    return written

@@ -56,6 +56,7 @@ class Site:
         self.tags = Tags(self.data)
         self.specs: list[PageSpec] = page_specs(self.data)
         self.specs_by_ref = {(s.kind, s.ref): s for s in self.specs}
+        self._stubs: dict[str, str] | None = None
 
     @classmethod
     def load(cls, root: Path, locales: list[Locale], default_locale: str = SOURCE_LOCALE) -> "Site":
@@ -72,6 +73,12 @@ class Site:
     # --- pages ---------------------------------------------------------------
 
     def stubs(self) -> dict[str, str]:
+        """Stub files by name; computed once per Site, though on_config runs per language."""
+        if self._stubs is None:
+            self._stubs = self._make_stubs()
+        return self._stubs
+
+    def _make_stubs(self) -> dict[str, str]:
         out = {}
         for spec in self.specs:
             # Paths relative to site_url, so hreflang links are absolute under any sub-path.
@@ -120,18 +127,12 @@ class Site:
         return self.url("item", item.id, locale)
 
     def nav(self) -> list:
-        """Home, then per plan its page and its sections; items are reached from those."""
+        """Home, the plans, the ways to browse. Sections and items are reached from the
+        plan pages: the nav is drawn on every page, so it must not grow with the data."""
         nav: list = ["index.md"]
-        for plan in self.data.plans:
-            children = [f"{plan_path(plan.slug)}/index.md"]
-            children += [f"{section_path(plan.slug, s.number)}/index.md" for s in plan.sections]
-            nav.append({plan.short_title: children})
+        nav += [f"{plan_path(plan.slug)}/index.md" for plan in self.data.plans]
         nav += ["places/index.md", "domains/index.md", "glossary/index.md", "translation-status/index.md"]
         return nav
-
-    def nav_translations(self, locale: str) -> dict[str, str]:
-        catalog = self.catalogs[locale]
-        return {plan.short_title: catalog.text(f"plan.{plan.id}.short_title") for plan in self.data.plans}
 
     # --- rendering -----------------------------------------------------------
 
