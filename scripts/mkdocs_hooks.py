@@ -6,6 +6,7 @@ caches, so the data is read and checked once per change.
 
 from __future__ import annotations
 
+import gzip
 import logging
 import os
 import sys
@@ -15,10 +16,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.plugins import event_priority  # noqa: E402
 
 from plansite.model import InvalidData  # noqa: E402
 from plansite import cards, feed, manifest  # noqa: E402
 from plansite.opendata import resources as download_resources, write_downloads  # noqa: E402
+from plansite.assets import bundle as bundle_assets  # noqa: E402
 from plansite.search import write_indexes as write_search_indexes  # noqa: E402
 from plansite.pages import write_stubs  # noqa: E402
 from plansite.site import Site, site_for_config  # noqa: E402
@@ -104,9 +107,41 @@ def _write_journalist_files(config: MkDocsConfig, site: Site) -> None:
     manifest.write_redirects(manifest.load_redirects(root, site), site_dir, config.site_url)
 
 
+_default_not_found: dict[str, bytes] = {}
+
+
+def _keep_not_found_page_per_language(config: MkDocsConfig) -> None:
+    """mkdocs-static-i18n renders overrides/404.html once per language, each time to
+    <site>/404.html, so the last language built would win: move each language's copy
+    to <site>/<locale>/404.html and put the default language's back at the root."""
+    i18n = config.plugins["i18n"]
+    site_dir = Path(config.site_dir)
+    not_found = site_dir / "404.html"
+    if not not_found.exists():
+        return
+    if i18n.current_language == i18n.default_language:
+        _default_not_found[config.site_dir] = not_found.read_bytes()
+    elif config.site_dir in _default_not_found:
+        (site_dir / i18n.current_language / "404.html").write_bytes(not_found.read_bytes())
+        not_found.write_bytes(_default_not_found[config.site_dir])
+
+
+def _sitemap_gz_without_date(config: MkDocsConfig) -> None:
+    """MkDocs stamps the build date into sitemap.xml.gz's gzip header: write it without."""
+    sitemap = Path(config.site_dir) / "sitemap.xml"
+    if sitemap.exists():
+        with open(f"{sitemap}.gz", "wb") as raw:
+            with gzip.GzipFile(filename="sitemap.xml", mode="wb", fileobj=raw, mtime=0) as gz:
+                gz.write(sitemap.read_bytes())
+
+
+@event_priority(-50)  # after each language's build, before mkdocs-static-i18n (-100) starts the next
 def on_post_build(config: MkDocsConfig) -> None:
+    _keep_not_found_page_per_language(config)
+    _sitemap_gz_without_date(config)
     # mkdocs-static-i18n builds the other languages from inside its own post-build
     # (with `building` set); the downloads are language-neutral, so write them once.
     if not config.plugins["i18n"].building:
         _write_journalist_files(config, site_for_config(config))
         write_search_indexes(site_for_config(config), Path(config.site_dir))
+        bundle_assets(Path(config.docs_dir), Path(config.site_dir))

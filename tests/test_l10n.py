@@ -138,7 +138,7 @@ def test_pages_say_which_text_is_official(built_site: Path):
 def test_alternates_and_x_default_on_every_page(built_site: Path):
     for page in built_site.rglob("index.html"):
         text = page.read_text(encoding="utf-8")
-        langs = re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="[^":]+"', text)
+        langs = re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="https://gdmo-plans.example.org/', text)
         assert sorted(langs) == ["pt", "x-default", "zh-Hans", "zh-Hant"], page
     sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
     assert 'hreflang="pt" href="https://gdmo-plans.example.org/pt/framework-agreement-2020/8/"' in sitemap
@@ -181,7 +181,6 @@ def test_a_fourth_language_is_one_config_entry(tmp_path: Path):
     assert '<html lang="en"' in page
     assert "plan-notice--fallback" in page
     assert '<a href="../../">Home</a>' in page
-    assert '<link rel="alternate" hreflang="en" href="./">' in page
-    assert '<link rel="alternate" hreflang="pt" href="../../../pt/belt-and-road-2020/3/">' in page
+    assert '<link rel="alternate" hreflang="en" href="https://gdmo-plans.example.org/en/belt-and-road-2020/3/">' in page
     status = run_translations(project, "status")
     assert re.search(r"^en\s+1\s+0\s+\d+$", status.stdout, re.M), status.stdout

@@ -315,19 +315,10 @@ def test_pages_load_whole_under_a_sub_path(extra_builds: dict[str, Path], browse
     the pages make succeeds, and the theme's stylesheet applies."""
     (tmp_path / "plans").symlink_to(extra_builds["subpath"], target_is_directory=True)
     failures: list[str] = []
-    alternate_sitemaps: list[str] = []
 
     def on_response(response) -> None:
-        path = urlsplit(response.url).path
-        if response.status < 400:
-            return
-        # Material fetches sitemap.xml next to each <link rel=alternate> of the head (for
-        # its language switch); only the site's own exists, and a miss is harmless: it
-        # falls back to the plain link. Reported in issue 7.
-        if path.endswith("/sitemap.xml") and path != "/plans/sitemap.xml":
-            alternate_sitemaps.append(path)
-            return
-        failures.append(f"{response.status} {response.url}")
+        if response.status >= 400:
+            failures.append(f"{response.status} {response.url}")
 
     with serve(tmp_path) as origin:
         page = browser.new_page()
@@ -339,7 +330,6 @@ def test_pages_load_whole_under_a_sub_path(extra_builds: dict[str, Path], browse
             assert page.locator(".md-header").evaluate("e => getComputedStyle(e).position") != "static", path
             assert page.locator("html").get_attribute("lang") in LOCALES, path
         page.close()
-    print(f"\nsub-path browse: ignored {len(alternate_sitemaps)} misses of alternate sitemaps")
     assert not failures, "requests that failed under /plans/:\n" + "\n".join(failures)
 
 
@@ -347,22 +337,6 @@ def test_pages_load_whole_under_a_sub_path(extra_builds: dict[str, Path], browse
 
 # axe-core violations in files outside this issue, reported in issue 7 with their fixes.
 # test_pages_have_no_axe_violations_beyond_the_known_ones keeps new ones out; the strict
-# xfail test_pages_have_no_axe_violations turns red once these are fixed: then empty this
-# list and remove that mark.
-KNOWN_AXE_VIOLATIONS = [
-    # mkdocs.yml: `palette:` as a one-entry list makes Material render a hidden, focusable
-    # radio button (#__palette_0); a mapping renders none.
-    ("aria-hidden-focus", r"^#__palette_0$"),
-    # Material's teal (#009485) is 3.8:1 against white: header text, links, the search button.
-    ("color-contrast", r"#009485"),
-    # The footer's "Made with Material for MkDocs" (.md-copyright): #7f7f7f on #171717, 4.47:1.
-    ("color-contrast", r"#7f7f7f"),
-    # overrides/pages/section.html: item headings are <h3> even in a section with no
-    # subsection <h2>, so the page goes h1 -> h3.
-    ("heading-order", r"^#item-[\w-]+-h$"),
-]
-
-
 @dataclass
 class Visit:
     foreign: list[str]
@@ -406,14 +380,6 @@ def visits(built_site: Path, site_server: str, browser) -> dict[tuple[str, str, 
     return results
 
 
-def _is_known(violation: dict[str, str]) -> bool:
-    return any(
-        violation["rule"] == rule
-        and (re.search(pattern, violation["target"]) or re.search(pattern, violation["summary"]))
-        for rule, pattern in KNOWN_AXE_VIOLATIONS
-    )
-
-
 def _axe_report(visits, keep) -> list[str]:
     return [
         f"/{path} ({locale}, {kind}):\n    "
@@ -440,19 +406,6 @@ def test_pages_load_nothing_from_another_host(visits):
 
 
 @pytest.mark.browser
-def test_pages_have_no_axe_violations_beyond_the_known_ones(visits):
-    report = _axe_report(visits, lambda v: not _is_known(v))
-    known = sum(1 for visit in visits.values() for v in visit.violations if _is_known(v))
-    print(f"\naxe-core {AXE_VERSION} checked {len(visits)} pages: {known} known violations (issue 7)")
-    assert not report, f"axe-core violations on {len(report)} of {len(visits)} pages:\n" + "\n".join(report)
-
-
-@pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="known violations in mkdocs.yml, Material's palette and overrides/pages/section.html, "
-    "reported in issue 7 (see KNOWN_AXE_VIOLATIONS); remove this mark once they are fixed",
-)
 def test_pages_have_no_axe_violations(visits):
     report = _axe_report(visits, lambda v: True)
     assert not report, f"axe-core violations on {len(report)} of {len(visits)} pages:\n" + "\n".join(report)
@@ -492,11 +445,6 @@ def test_two_builds_of_the_same_sources_are_byte_identical(built_site: Path, ext
     assert int.from_bytes(then[4:8], "little") in (EPOCH, 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MkDocs writes the build date into sitemap.xml.gz's gzip header; needs the post-build "
-    "re-gzip in scripts/mkdocs_hooks.py asked for in issue 7. Remove this mark then.",
-)
 def test_sitemap_gz_does_not_depend_on_the_date(built_site: Path, extra_builds: dict[str, Path]):
     assert (built_site / "sitemap.xml.gz").read_bytes() == (extra_builds["dated"] / "sitemap.xml.gz").read_bytes()
 
@@ -506,12 +454,6 @@ def test_sitemap_gz_does_not_depend_on_the_date(built_site: Path, extra_builds: 
 NOT_FOUND_TEXT = {"zh-Hans": "找不到这个页面", "zh-Hant": "找不到這個頁面", "pt": "Página não encontrada"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="mkdocs-static-i18n renders 404.html once per language into the same file, so only the last "
-    "language's survives; needs the post-build step in scripts/mkdocs_hooks.py asked for in issue 7. "
-    "Remove this mark then.",
-)
 def test_not_found_page_in_every_locale(built_site: Path):
     pages = read_site(built_site)
     base = urlsplit(site_url_of(built_site)).path
