@@ -5,6 +5,9 @@ search index sizes and latency, and what an item page costs a reader.
     python scripts/bench.py --json     one JSON line
     python scripts/bench.py --quick    skip the 10x build and the browser measurements
 
+Exits 1 when a target is missed. Lighthouse (npm, pinned in scripts/lighthouse/)
+is installed there with `npm ci` on first use and runs with the Debian chromium.
+
 Targets (issue 8): real build <= 1.5x a plain Material build of as many pages;
 10x data <= 11x the time and <= 2 GB; an item page <= 400 KB in <= 6 requests
 before search is used; search results within 100 ms of a keystroke.
@@ -165,6 +168,60 @@ def browser_facts(site: Path) -> dict:
     return out
 
 
+LIGHTHOUSE_DIR = ROOT / "scripts" / "lighthouse"
+LIGHTHOUSE_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync"
+
+
+def lighthouse_scores(site: Path) -> dict:
+    """Lighthouse's four category scores (0-100) for an item page in each locale, mobile preset."""
+    binary = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
+    if not binary.exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=LIGHTHOUSE_DIR, check=True, capture_output=True)
+    server = serve(site)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    out = {}
+    try:
+        for locale, prefix in (("zh-Hans", ""), ("zh-Hant", "zh-Hant/"), ("pt", "pt/")):
+            with tempfile.NamedTemporaryFile(suffix=".json") as report:
+                subprocess.run(
+                    [str(binary), f"{base}/{prefix}framework-agreement-2020/8/", "--quiet", "--output=json",
+                     f"--output-path={report.name}", f"--chrome-flags={LIGHTHOUSE_FLAGS}",
+                     "--only-categories=performance,accessibility,best-practices,seo"],
+                    check=True, capture_output=True, env=dict(os.environ, CHROME_PATH=CHROMIUM), timeout=300,
+                )
+                categories = json.loads(Path(report.name).read_text())["categories"]
+            for name, category in categories.items():
+                out[f"lighthouse_{name}_{locale}"] = round(category["score"] * 100)
+    finally:
+        server.shutdown()
+    return out
+
+
+def missed_targets(report: dict) -> list[str]:
+    missed = []
+    if report["ratio_to_plain"] > 1.5:
+        missed.append(f"build takes {report['ratio_to_plain']}x a plain Material build (at most 1.5x)")
+    if "ratio_10x" in report:
+        if report["ratio_10x"] > 11:
+            missed.append(f"10x data takes {report['ratio_10x']}x the time (at most 11x)")
+        if report["peak_rss_mb_10x"] > 2048:
+            missed.append(f"10x data peaks at {report['peak_rss_mb_10x']} MB (at most 2 GB)")
+    for key, value in report.items():
+        if key.startswith("item_page_bytes_") and value > 400_000:
+            missed.append(f"{key} = {value} (at most 400 KB)")
+        if key.startswith("item_page_requests_") and value > 6:
+            missed.append(f"{key} = {value} (at most 6)")
+        if key.startswith("search_ms_p95_") and value > 100:
+            missed.append(f"{key} = {value} (at most 100 ms)")
+        if key.startswith("search_index_bytes"):
+            missed += [f"search index {k} is {v} bytes (at most 600 KB)" for k, v in value.items() if v > 600_000]
+        if key.startswith("lighthouse_performance_") and value < 95:
+            missed.append(f"{key} = {value} (at least 95)")
+        if key.startswith("lighthouse_") and not key.startswith("lighthouse_performance_") and value < 100:
+            missed.append(f"{key} = {value} (100)")
+    return missed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true")
@@ -192,13 +249,18 @@ def main(argv: list[str] | None = None) -> int:
                 ratio_10x=round(build10["seconds"] / build["seconds"], 2),
             )
             report.update(browser_facts(real / "site"))
+            report.update(lighthouse_scores(real / "site"))
+    missed = missed_targets(report)
+    report["targets_met"] = not missed
     if args.json:
         print(json.dumps(report, sort_keys=True))
     else:
         width = max(len(k) for k in report)
         for key, value in report.items():
             print(f"{key:<{width}}  {value}")
-    return 0
+        for line in missed:
+            print(f"MISSED: {line}")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
