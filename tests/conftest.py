@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -67,23 +72,27 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def site_server(built_site: Path):
-    """The built site over HTTP on localhost, as a static host serves it."""
-    import functools
-    import http.server
-    import threading
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """A folder over HTTP on localhost, as a static host serves it."""
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):  # noqa: ANN002
             pass
 
-    handler = functools.partial(Quiet, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site: Path):
+    """The built site over HTTP on localhost."""
+    with serve(built_site) as origin:
+        yield origin
 
 
 @pytest.fixture(scope="session")

@@ -47,7 +47,8 @@ def _replace_once(path: Path, old: str, new: str) -> int:
 # (what is wrong, file, text to replace, replacement, expected message, line offset of the error)
 BAD_INPUTS = [
     ("malformed YAML", "fa2020.yaml", "- id: fa2020-05\n", "- id: [fa2020-05\n", r"malformed YAML", 1),
-    ("duplicate item id", "br2020.yaml", "- id: br2020-04\n  number: 4\n", "- id: br2020-03\n  number: 3\n", r"duplicate item number 3", 1),
+    ("duplicate item id", "br2020.yaml", "- id: br2020-04\n  number: 4\n", "- id: br2020-03\n  number: 3\n", r"duplicate item id 'br2020-03'", 0),
+    ("duplicate item number", "br2020.yaml", "- id: br2020-04\n  number: 4\n", "- id: br2020-03\n  number: 3\n", r"duplicate item number 3", 1),
     ("missing required field", "fa2020.yaml", "  title: 共同研究在横琴建立商事登记资料互通平台\n", "", r"item fa2020-03: missing required field 'title'", -3),
     ("unknown section", "br2020.yaml", "- id: br2020-22\n  number: 22\n  section: 5\n", "- id: br2020-22\n  number: 22\n  section: 9\n", r"unknown section 9", 2),
     ("wrong type", "fa2020.yaml", "- id: fa2020-10\n  number: 10\n", "- id: fa2020-10\n  number: ten\n", r"number: expected a whole number, got text \('ten'\)", 1),
@@ -83,7 +84,7 @@ def project_copy(tmp_path_factory) -> Path:
     return copy_project(tmp_path_factory.mktemp("bad-project"))
 
 
-@pytest.mark.parametrize("case", BAD_INPUTS[:5], ids=[c[0] for c in BAD_INPUTS[:5]])
+@pytest.mark.parametrize("case", BAD_INPUTS[:6], ids=[c[0] for c in BAD_INPUTS[:6]])
 def test_mkdocs_build_stops_on_bad_input(project_copy: Path, case, tmp_path: Path):
     _, name, old, new, message, offset = case
     project = copy_project(tmp_path / "p")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 
 import pytest
 from conftest import BELT_ROAD_SEED, FRAMEWORK_SEED, ROOT

@@ -6,23 +6,18 @@ from __future__ import annotations
 
 import functools
 import gzip
-import http.server
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from conftest import ROOT, SITE_FILES
+from conftest import ROOT, SITE_FILES, serve
 
 LOCALES = {"zh-Hans": "", "zh-Hant": "zh-Hant/", "pt": "pt/"}
 SUBPATH_URL = "https://example.github.io/plans/"
@@ -240,21 +235,6 @@ def extra_builds(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         assert process.returncode == 0, f"build {name} failed:\n{output[-5000:]}"
         sites[name] = project / "site"
     return sites
-
-
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
 
 
 # -- 4. No broken links ---------------------------------------------------------------------

@@ -288,8 +288,9 @@ def _load_plan(path: Path, display: str) -> tuple[Plan | None, list[DataError]]:
     items: list[Item] = []
     raw_items = c.field(top, "items", "plan", list) if "items" in top else None
     seen_numbers: dict[int, int] = {}
+    seen_ids: dict[str, int] = {}
     for n, raw in enumerate(raw_items or []):
-        item = _load_item(c, raw, f"items[{n}]", raw_items.item_lines[n], plan_id or "", sections, seen_numbers)
+        item = _load_item(c, raw, f"items[{n}]", raw_items.item_lines[n], plan_id or "", sections, seen_numbers, seen_ids)
         if item:
             items.append(item)
     if raw_items is not None and not raw_items:
@@ -302,7 +303,14 @@ def _load_plan(path: Path, display: str) -> tuple[Plan | None, list[DataError]]:
 
 
 def _load_item(
-    c: _Checker, raw: Any, where: str, line: int, plan_id: str, sections: list[Section], seen_numbers: dict[int, int]
+    c: _Checker,
+    raw: Any,
+    where: str,
+    line: int,
+    plan_id: str,
+    sections: list[Section],
+    seen_numbers: dict[int, int],
+    seen_ids: dict[str, int],
 ) -> Item | None:
     m = c.mapping(raw, where, line)
     if m is None:
@@ -326,6 +334,11 @@ def _load_item(
         if number in seen_numbers:
             c.error(m.line_of("number"), f"{where}: duplicate item number {number} (also on line {seen_numbers[number]})")
         seen_numbers.setdefault(number, m.line_of("number"))
+    if item_id is not None:
+        # Ids and numbers are checked apart so that either mistake is named as such.
+        if item_id in seen_ids:
+            c.error(m.line_of("id"), f"{where}: duplicate item id '{item_id}' (also on line {seen_ids[item_id]})")
+        seen_ids.setdefault(item_id, m.line_of("id"))
     if item_id is not None and number is not None and item_id != f"{plan_id}-{number:02d}":
         c.error(m.line_of("id"), f"{where}: id must be '{plan_id}-{number:02d}' (plan id and number)")
     section = next((s for s in sections if s.number == section_no), None)
