@@ -204,12 +204,25 @@ def relative_url(here: str, target: str) -> str:
 __all__ = ["Locale", "Site", "relative_url", "Plan", "item_path", "plan_path", "section_path"]
 
 
+_last: tuple[Any, Site] | None = None
+
+
 def site_for_config(config: Any) -> Site:
-    """The Site for an MkDocs config: locales come from the i18n plugin's languages."""
+    """The Site for an MkDocs config: locales come from the i18n plugin's languages.
+
+    Every page asks for it, so the answer is kept for the config it was made for:
+    one build (all its languages) shares one config, and `mkdocs serve` makes a new
+    config for each rebuild, which then checks data/ for changes.
+    """
+    global _last
+    if _last is not None and _last[0] is config:
+        return _last[1]
     i18n = config.plugins["i18n"].config
     locales = [Locale(lang.locale, lang.name) for lang in i18n.languages if lang.build]
     default = next(lang.locale for lang in i18n.languages if lang.default)
-    return Site.load(Path(config.config_file_path).parent, locales, default)
+    site = Site.load(Path(config.config_file_path).parent, locales, default)
+    _last = (config, site)
+    return site
 
 
 def configured_locales(root: Path) -> tuple[list[Locale], str]:
