@@ -34,10 +34,11 @@ def mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def copy_project(target: Path) -> Path:
-    """A private copy of the site sources, for tests that change data or config."""
+def copy_project(target: Path, source: Path = ROOT) -> Path:
+    """A private copy of the site sources (of the repository, or of another copy),
+    for tests that change data or config or build again."""
     for name in SITE_FILES:
-        src = ROOT / name
+        src = source / name
         if src.is_dir():
             shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:

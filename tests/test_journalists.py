@@ -4,27 +4,22 @@ previews and share cards, printing, downloads and the feed of changes."""
 from __future__ import annotations
 
 import csv
-import functools
 import hashlib
 import html
-import http.server
 import io
 import json
 import re
 import struct
 import subprocess
 import sys
-import threading
 import urllib.parse
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_project, mkdocs
+from conftest import ROOT, copy_project, mkdocs, serve
 
 from plansite import cards, feed, manifest, opendata
 from plansite.site import Site, configured_locales
@@ -88,20 +83,6 @@ def head_of(page: str) -> Head:
     parser = Head()
     parser.feed(page)
     return parser
-
-
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):  # noqa: ANN002
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
 
 
 @pytest.fixture

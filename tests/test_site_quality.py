@@ -8,7 +8,6 @@ import functools
 import gzip
 import json
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from conftest import ROOT, SITE_FILES, serve
+from conftest import ROOT, copy_project, serve
 
 LOCALES = {"zh-Hans": "", "zh-Hant": "zh-Hant/", "pt": "pt/"}
 SUBPATH_URL = "https://example.github.io/plans/"
@@ -196,18 +195,6 @@ def sample_urls(site: Path) -> list[tuple[str, str, str]]:
 EPOCH = 1593561600  # 2020-07-01 00:00 UTC: not today, so that a build's date would show
 
 
-def _copy_sources(project: Path, target: Path) -> Path:
-    """The sources `project` was built from (not the work tree, which may have moved on)."""
-    for name in SITE_FILES:
-        src = project / name
-        if src.is_dir():
-            shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, target / name)
-    return target
-
-
 @pytest.fixture(scope="module")
 def extra_builds(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Two more builds of the sources of `built_site`, run side by side: one under a
@@ -217,7 +204,7 @@ def extra_builds(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     env_base = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "SOURCE_DATE_EPOCH")}
     started = {}
     for name, env in plans.items():
-        project = _copy_sources(built_site.parent, tmp_path_factory.mktemp(f"project-{name}"))
+        project = copy_project(tmp_path_factory.mktemp(f"project-{name}"), source=built_site.parent)
         log = (project / "build.log").open("w")  # a file, not a pipe: neither build waits on a reader
         process = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "build", "--strict"],
