@@ -131,7 +131,7 @@ class Site:
         plan pages: the nav is drawn on every page, so it must not grow with the data."""
         nav: list = ["index.md"]
         nav += [f"{plan_path(plan.slug)}/index.md" for plan in self.data.plans]
-        nav += ["places/index.md", "domains/index.md", "glossary/index.md", "translation-status/index.md"]
+        nav += ["places/index.md", "domains/index.md", "glossary/index.md", "downloads/index.md", "translation-status/index.md"]
         return nav
 
     # --- rendering -----------------------------------------------------------
