@@ -1,7 +1,8 @@
 """MkDocs hooks: load and validate data/, write the page stubs, build the nav.
 
-Runs once per language (mkdocs-static-i18n rebuilds per locale); `Site.load`
-caches, so the data is read and checked once per change.
+mkdocs-static-i18n reruns the whole build for each language with the same config:
+`site_for_config` keeps one Site per config, and the file work below (stubs,
+changelog and redirect checks) is done on the first language's pass only.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from plansite.site import Site, site_for_config  # noqa: E402
 from plansite.yamlio import DataError  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.plansite")
+_prepared: list[MkDocsConfig] = []  # the config whose stubs are written and inputs checked
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -35,7 +37,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         site = site_for_config(config)
     except (InvalidData, DataError) as exc:
         raise PluginError(f"invalid data, nothing was built:\n{exc}") from None
-    write_stubs(Path(config.docs_dir), site.stubs())
+    first_pass = not _prepared or _prepared[0] is not config
+    if first_pass:
+        write_stubs(Path(config.docs_dir), site.stubs())
     config.nav = site.nav()
     config.extra["default_locale"] = site.default_locale
     config.extra["language_offer"] = site.language_offer()
@@ -47,10 +51,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         catalog = site.catalogs[language.locale]
         language.site_name = catalog.text("ui.site_name")
         language.site_description = catalog.text("ui.site_description")
-    _configure_sharing(config, site)
+    _configure_sharing(config, site, check_inputs=first_pass)
+    _prepared[:] = [config]
     return config
-
-
 
 
 # Open Graph locales: language_TERRITORY. zh-Hant is written with Hong Kong/Macao
@@ -58,21 +61,22 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 OG_LOCALES = {"zh-Hans": "zh_CN", "zh-Hant": "zh_HK", "pt": "pt_PT"}
 
 
-def _configure_sharing(config: MkDocsConfig, site: Site) -> None:
+def _configure_sharing(config: MkDocsConfig, site: Site, check_inputs: bool) -> None:
     """Check what the share cards, feeds and redirects need before building anything,
     and give the templates what they need to link to them."""
     if not config.site_url:
         raise PluginError("site_url is not set: canonical links, share cards and feeds need absolute URLs")
     root = Path(config.config_file_path).parent
-    try:
-        cards.font_files()
-    except cards.FontMissing as exc:
-        raise PluginError(f"cannot draw the share cards: {exc}") from None
-    try:
-        feed.load_changelog(root, site.data)
-        manifest.load_redirects(root, site)
-    except (InvalidData, DataError) as exc:
-        raise PluginError(f"invalid data, nothing was built:\n{exc}") from None
+    if check_inputs:
+        try:
+            cards.font_files()
+        except cards.FontMissing as exc:
+            raise PluginError(f"cannot draw the share cards: {exc}") from None
+        try:
+            feed.load_changelog(root, site.data)
+            manifest.load_redirects(root, site)
+        except (InvalidData, DataError) as exc:
+            raise PluginError(f"invalid data, nothing was built:\n{exc}") from None
     site_url = config.site_url
     site.templates.globals.update(
         site_url=site_url,

@@ -82,8 +82,17 @@ class Catalog:
         self.locale = locale
         self.sources = sources
         self.entries = entries
+        # Pages ask for the same strings again and again (headings, interface):
+        # each answer, fingerprint included, is worked out once.
+        self._lookups: dict[str, Lookup] = {}
 
     def lookup(self, key: str) -> Lookup:
+        found = self._lookups.get(key)
+        if found is None:
+            found = self._lookups[key] = self._lookup(key)
+        return found
+
+    def _lookup(self, key: str) -> Lookup:
         source = self.sources[key]
         if self.locale == SOURCE_LOCALE:
             return Lookup(source, "source")
