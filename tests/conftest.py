@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
-FRAMEWORK_SEED = SEEDS / "000_1c5b308f8adfb7c0.txt"
-BELT_ROAD_SEED = SEEDS / "002_31066d67cf38e257.txt"
+SEEDS = ROOT / "data" / "sources"
+FRAMEWORK_SEED = SEEDS / "fa2020.txt"
+BELT_ROAD_SEED = SEEDS / "br2020.txt"
 SITE_FILES = ["mkdocs.yml", "data", "overrides", "scripts", "docs/assets"]
 
 
