@@ -3,6 +3,8 @@
 mkdocs-static-i18n reruns the whole build for each language with the same config:
 `site_for_config` keeps one Site per config, and the file work below (stubs,
 changelog and redirect checks) is done on the first language's pass only.
+
+Builds are atomic: see scripts/atomic_build.py.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import jinja2  # noqa: E402
+from markupsafe import Markup  # noqa: E402
 from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
@@ -29,7 +33,32 @@ from plansite.site import Site, site_for_config  # noqa: E402
 from plansite.yamlio import DataError  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.plansite")
-_prepared: list[MkDocsConfig] = []  # the config whose stubs are written and inputs checked
+BUILD = "plansite_build"  # config.extra key: what the language passes of one build share
+
+
+def on_env(env: jinja2.Environment, config: MkDocsConfig, files) -> jinja2.Environment:  # type: ignore[no-untyped-def]
+    """Every theme template escapes what it prints: site names, page titles and
+    descriptions come from data and translations (one escaping rule: in templates).
+    Page bodies are already HTML and reach the theme as Markup (on_page_content)."""
+    env.autoescape = True
+    return env
+
+
+@event_priority(-50)  # after mkdocs-macros (priority 0), which renders any title holding "{{" as a template
+def on_page_markdown(markdown: str, page, config: MkDocsConfig, files) -> str:  # type: ignore[no-untyped-def]
+    meta = page.meta
+    if "render_error" in meta:
+        raise PluginError(meta.pop("render_error"))
+    if "kind" in meta:
+        site = site_for_config(config)
+        page.title = site.page_title(meta["kind"], meta["ref"], meta["locale"])
+        meta["description"] = site.page_description(meta["kind"], meta["ref"], meta["locale"])
+    return markdown
+
+
+@event_priority(-100)  # last: whatever ran before, the body is HTML the theme must not escape again
+def on_page_content(html: str, page, config: MkDocsConfig, files) -> Markup:  # type: ignore[no-untyped-def]
+    return Markup(html)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -37,7 +66,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         site = site_for_config(config)
     except (InvalidData, DataError) as exc:
         raise PluginError(f"invalid data, nothing was built:\n{exc}") from None
-    first_pass = not _prepared or _prepared[0] is not config
+    first_pass = BUILD not in config.extra  # mkdocs-static-i18n's later language passes reuse the config
     if first_pass:
         write_stubs(Path(config.docs_dir), site.stubs())
     config.nav = site.nav()
@@ -52,7 +81,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         language.site_name = catalog.text("ui.site_name")
         language.site_description = catalog.text("ui.site_description")
     _configure_sharing(config, site, check_inputs=first_pass)
-    _prepared[:] = [config]
+    if first_pass:
+        config.extra[BUILD] = {"not_found": None}
     return config
 
 
@@ -73,7 +103,7 @@ def _configure_sharing(config: MkDocsConfig, site: Site, check_inputs: bool) -> 
         except cards.FontMissing as exc:
             raise PluginError(f"cannot draw the share cards: {exc}") from None
         try:
-            feed.load_changelog(root, site.data)
+            feed.load_changelog(root, site.data, site.locale_codes)
             manifest.load_redirects(root, site)
         except (InvalidData, DataError) as exc:
             raise PluginError(f"invalid data, nothing was built:\n{exc}") from None
@@ -107,11 +137,8 @@ def _write_journalist_files(config: MkDocsConfig, site: Site) -> None:
     except cards.FontMissing as exc:
         raise PluginError(f"cannot draw the share cards: {exc}") from None
     log.info(f"share cards: {report.drawn} drawn, {report.reused} unchanged (cache: {cache})")
-    feed.write_feeds(site, feed.load_changelog(root, site.data), site_dir, config.site_url)
-    manifest.write_redirects(manifest.load_redirects(root, site), site_dir, config.site_url)
-
-
-_default_not_found: dict[str, bytes] = {}
+    feed.write_feeds(site, feed.load_changelog(root, site.data, site.locale_codes), site_dir, config.site_url)
+    manifest.write_redirects(site, manifest.load_redirects(root, site), site_dir, config.site_url)
 
 
 def _keep_not_found_page_per_language(config: MkDocsConfig) -> None:
@@ -119,15 +146,16 @@ def _keep_not_found_page_per_language(config: MkDocsConfig) -> None:
     <site>/404.html, so the last language built would win: move each language's copy
     to <site>/<locale>/404.html and put the default language's back at the root."""
     i18n = config.plugins["i18n"]
+    build = config.extra[BUILD]
     site_dir = Path(config.site_dir)
     not_found = site_dir / "404.html"
     if not not_found.exists():
         return
     if i18n.current_language == i18n.default_language:
-        _default_not_found[config.site_dir] = not_found.read_bytes()
-    elif config.site_dir in _default_not_found:
+        build["not_found"] = not_found.read_bytes()
+    elif build["not_found"] is not None:
         (site_dir / i18n.current_language / "404.html").write_bytes(not_found.read_bytes())
-        not_found.write_bytes(_default_not_found[config.site_dir])
+        not_found.write_bytes(build["not_found"])
 
 
 def _sitemap_gz_without_date(config: MkDocsConfig) -> None:

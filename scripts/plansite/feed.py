@@ -20,6 +20,7 @@ from . import yamlio
 from .catalogs import to_traditional
 from .l10n import SOURCE_LOCALE
 from .model import InvalidData, SiteData
+from .textclean import artefacts_in
 from .yamlio import DataError, Mapping, Sequence
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class Changelog:
         return max(change.date for change in self.changes)
 
 
-def load_changelog(root: Path, data: SiteData) -> Changelog:
+def load_changelog(root: Path, data: SiteData, locales: tuple[str, ...] = ()) -> Changelog:
     """Read and check data/changelog.yaml; every problem names its line."""
     doc = yamlio.load(root / CHANGELOG, CHANGELOG)
     errors: list[DataError] = []
@@ -134,11 +135,25 @@ def load_changelog(root: Path, data: SiteData) -> Changelog:
         if not isinstance(summary, str) or not summary.strip():
             error(raw.line_of("summary"), f"{where}.summary: expected text (zh-Hans)")
             continue
+        if problems := artefacts_in(summary.strip()):
+            error(raw.line_of("summary"), f"{where}.summary: contains " + ", ".join(problems))
+            continue
         translations = raw.get("translations") or Mapping()
         if not isinstance(translations, Mapping) or not all(
             isinstance(v, str) and v.strip() for v in translations.values()
         ):
             error(raw.line_of("translations"), f"{where}.translations: expected a mapping of locale to text")
+            continue
+        bad = [
+            (locale, problems)
+            for locale, text in translations.items()
+            if (problems := artefacts_in(text.strip(), chinese_source=False))
+            or (locales and locale not in locales)
+        ]
+        for locale, problems in bad:
+            what = "contains " + ", ".join(problems) if problems else f"'{locale}' is not a language of the site"
+            error(translations.line_of(locale), f"{where}.translations.{locale}: {what}")
+        if bad:
             continue
         changes.append(
             Change(when, ids, summary.strip(), {k: v.strip() for k, v in translations.items()}, per_date.get(when, 0))

@@ -9,11 +9,14 @@ Each other locale has `data/locales/<locale>.yaml` mapping keys to
 from __future__ import annotations
 
 import hashlib
+import re
+import string
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import yamlio
 from .model import SiteData
+from .textclean import artefacts_in
 from .yamlio import DataError, Mapping
 
 SOURCE_LOCALE = "zh-Hans"
@@ -47,15 +50,72 @@ def source_strings(data: SiteData, ui: dict[str, str]) -> dict[str, str]:
     return out
 
 
+_PLACEHOLDER_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def placeholders(text: str) -> set[str]:
+    """The {name} placeholders of an interface string; ValueError describes a broken one
+    (a lone brace, a format spec, an attribute or index: only plain names are filled in).
+    A literal brace is written {{ or }}."""
+    names = set()
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise ValueError(f"broken placeholder ({exc}); write a literal brace as {{{{ or }}}}") from None
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if not _PLACEHOLDER_NAME.match(name) or spec or conversion:
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise ValueError(f"placeholder {shown} is not a plain {{name}}")
+        names.add(name)
+    return names
+
+
 def load_ui(root: Path) -> dict[str, str]:
     path = root / "data" / "ui.yaml"
     doc = yamlio.load(path, "data/ui.yaml")
     if not isinstance(doc, Mapping):
         raise DataError("data/ui.yaml", 1, "expected a mapping of interface keys to zh-Hans text")
+    errors = []
     for key, value in doc.items():
+        line = doc.line_of(key)
         if not isinstance(value, str) or not value.strip():
-            raise DataError("data/ui.yaml", doc.line_of(key), f"ui.{key}: expected text, got {value!r}")
+            errors.append(DataError("data/ui.yaml", line, f"ui.{key}: expected text, got {value!r}"))
+            continue
+        problems = artefacts_in(value)
+        try:
+            placeholders(value)
+        except ValueError as exc:
+            problems.append(str(exc))
+        if problems:
+            errors.append(DataError("data/ui.yaml", line, f"ui.{key}: " + "; ".join(problems)))
+    if errors:
+        from .model import InvalidData
+
+        raise InvalidData(errors)
     return dict(doc)
+
+
+def translation_problems(key: str, source: str, text: str) -> list[str]:
+    """What is wrong with a translation of `source`: the text checks every source gets
+    (control and invisible characters, look-alikes, stray spaces, unpaired quotes),
+    and for interface strings exactly the source's placeholders."""
+    problems = artefacts_in(text, chinese_source=False)
+    if key.startswith("ui."):
+        try:
+            wanted, found = placeholders(source), placeholders(text)
+        except ValueError as exc:
+            return problems + [str(exc)]
+        # {numeral} is {number} written in Chinese numerals (一, 二…): a language that
+        # numbers sections with digits writes {number} instead.
+        if "numeral" in wanted and "number" not in wanted and "number" in found and "numeral" not in found:
+            found = (found - {"number"}) | {"numeral"}
+        if found - wanted:
+            problems.append("unknown placeholder " + ", ".join(f"{{{n}}}" for n in sorted(found - wanted)) + " (the source has " + (", ".join(f"{{{n}}}" for n in sorted(wanted)) or "none") + ")")
+        if wanted - found:
+            problems.append("missing placeholder " + ", ".join(f"{{{n}}}" for n in sorted(wanted - found)))
+    return problems
 
 
 @dataclass(frozen=True)
@@ -140,6 +200,8 @@ def load_catalog(root: Path, locale: str, sources: dict[str, str], strict: bool 
             errors.append(DataError(display, value.line_of("text"), f"'{key}'.text: expected text"))
         elif not isinstance(value["source"], str):
             errors.append(DataError(display, value.line_of("source"), f"'{key}'.source: expected a fingerprint"))
+        elif problems := translation_problems(key, sources[key], value["text"]):
+            errors.append(DataError(display, value.line_of("text"), f"'{key}': " + "; ".join(problems)))
         else:
             entries[key] = Entry(value["text"], value["source"], line)
     if errors:

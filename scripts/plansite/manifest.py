@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import yamlio
-from .model import InvalidData
+from .model import RESERVED_PATHS, InvalidData
 from .yamlio import DataError, Mapping, Sequence
 
 if TYPE_CHECKING:
@@ -105,6 +105,11 @@ def load_redirects(root: Path, site: "Site") -> list[Redirect]:
             error(
                 entry.line_of("from"), f"redirects[{n}].from: {source} is a page of the site; a redirect would hide it"
             )
+        elif generated := _generated_path(source, site):
+            error(
+                entry.line_of("from"),
+                f"redirects[{n}].from: {source} is inside {generated}, which the build writes itself; a redirect cannot live there",
+            )
         elif target not in pages:
             error(entry.line_of("to"), f"redirects[{n}].to: {target} is not a page of the site")
         elif source in seen:
@@ -117,30 +122,34 @@ def load_redirects(root: Path, site: "Site") -> list[Redirect]:
     return out
 
 
-def redirect_page(redirect: Redirect, site_url: str) -> str:
+def _generated_path(url: str, site: "Site") -> str | None:
+    """The folder or file the build writes that a site-relative URL falls inside
+    (assets, downloads, search indexes, feeds…), or None."""
+    parts = url.strip("/").split("/")
+    if parts[0] in site.locale_codes and len(parts) > 1:
+        parts = parts[1:]
+    return parts[0] if parts[0].casefold() in RESERVED_PATHS - PAGE_FOLDERS else None
+
+
+# Top-level folders that hold pages: a page there can move, and its old URL redirect.
+PAGE_FOLDERS = frozenset({"places", "domains"})
+
+
+def redirect_page(site: "Site", redirect: Redirect, site_url: str) -> str:
     """A page that sends readers and crawlers on: relative refresh (works on any host),
     absolute canonical (tells search engines where the page lives now)."""
     relative = posixpath.relpath(redirect.target, redirect.source)
     relative = "./" if relative == "." else relative.rstrip("/") + "/"
     absolute = site_url.rstrip("/") + redirect.target
-    rel, absolute = html.escape(relative, quote=True), html.escape(absolute, quote=True)
-    return (
-        "<!doctype html>\n"
-        '<html lang="und">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{absolute}</title>\n"
-        f'<meta http-equiv="refresh" content="0; url={rel}">\n'
-        f'<link rel="canonical" href="{absolute}">\n'
-        '<meta name="robots" content="noindex">\n'
-        f'</head>\n<body>\n<p><a href="{rel}">{absolute}</a></p>\n</body>\n</html>\n'
-    )
+    return site.templates.get_template("redirect.html").render(relative=relative, absolute=absolute)
 
 
-def write_redirects(redirects: list[Redirect], site_dir: Path, site_url: str) -> list[Path]:
+def write_redirects(site: "Site", redirects: list[Redirect], site_dir: Path, site_url: str) -> list[Path]:
     written = []
     for redirect in redirects:
         target = site_dir / redirect.source.lstrip("/") / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(redirect_page(redirect, site_url), encoding="utf-8")
+        target.write_text(redirect_page(site, redirect, site_url), encoding="utf-8")
         written.append(target)
     return written
 

@@ -22,6 +22,8 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ITEM_ID = re.compile(r"^[a-z][a-z0-9]{1,15}-\d{2,3}$")
 TAG_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 TITLE_LIMIT = 60
+# language[-script][-region], as a locale folder would be named
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[a-z]{4})?(-([a-z]{2}|[0-9]{3}))?")
 
 
 class InvalidData(Exception):
@@ -54,6 +56,10 @@ class Section:
     @property
     def slug(self) -> str:
         return f"section-{self.number}"
+
+    def subsection(self, number: int) -> Subsection:
+        """By its number, never by its position in the list."""
+        return next(s for s in self.subsections if s.number == number)
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,7 @@ class Plan:
     short_title: str
     sections: tuple[Section, ...]
     items: tuple[Item, ...]
-    source: str
+    file: str  # the plan file, as error messages name it: data/plans/fa2020.yaml
     order: int = 100
 
     def section(self, number: int) -> Section:
@@ -187,11 +193,11 @@ class _Checker:
             return None
         return value
 
-    def text(self, m: Mapping, key: str, where: str, limit: int | None = None) -> str | None:
+    def text(self, m: Mapping, key: str, where: str, limit: int | None = None, chinese_source: bool = True) -> str | None:
         def check(value: str) -> str | None:
             if not value.strip():
                 return "must not be empty"
-            found = artefacts_in(value)
+            found = artefacts_in(value, chinese_source)
             if found:
                 return "contains " + ", ".join(sorted(set(found)))
             if limit and len(value) > limit:
@@ -199,6 +205,25 @@ class _Checker:
             return None
 
         return self.field(m, key, where, str, check)
+
+    def text_list(self, m: Mapping, key: str, where: str, chinese_source: bool = True) -> tuple[str, ...] | None:
+        """An optional list of texts, each checked like any other text."""
+        if key not in m:
+            return ()
+        value = self.field(m, key, where, list)
+        if value is None:
+            return None
+        out = []
+        for n, entry in enumerate(value):
+            line = value.item_lines[n]
+            problems = artefacts_in(entry, chinese_source) if isinstance(entry, str) and entry.strip() else None
+            if not isinstance(entry, str) or not entry.strip():
+                self.error(line, f"{where}.{key}[{n}]: expected text, got {_kind(entry)}")
+            elif problems:
+                self.error(line, f"{where}.{key}[{n}]: contains " + ", ".join(problems))
+            else:
+                out.append(entry)
+        return tuple(out) if len(out) == len(value) else None
 
     def id_list(self, m: Mapping, key: str, where: str) -> tuple[str, ...]:
         if key not in m:
@@ -242,20 +267,42 @@ def _pattern(regex: re.Pattern[str], example: str) -> Callable[[str], str | None
 
 # --- plans ------------------------------------------------------------------------
 
+# Top-level paths the site writes besides the plans: page folders, assets, downloads,
+# search indexes, feeds, the sitemap, the 404 page, and the folders of the locales
+# (in any letter case: a case-insensitive host would serve /PT/ as /pt/).
+RESERVED_PATHS = frozenset(
+    {
+        "index.html", "404.html", "assets", "data", "search", "places", "domains", "glossary",
+        "downloads", "translation-status", "feed.xml", "sitemap.xml", "sitemap.xml.gz", "robots.txt",
+        "zh-hans", "zh-hant", "pt", "en", "zh", "zh-cn", "zh-tw", "zh-hk", "zh-mo", "pt-pt", "pt-br",
+    }
+)
 
-def _load_plan(path: Path, display: str) -> tuple[Plan | None, list[DataError]]:
+
+def _slug_check(reserved: frozenset[str]) -> Callable[[str], str | None]:
+    def check(value: str) -> str | None:
+        if not SLUG.match(value):
+            return f"{value!r} is not a valid slug (like 'framework-agreement-2020')"
+        if value.casefold() in RESERVED_PATHS | reserved or LANGUAGE_TAG.fullmatch(value):
+            return f"'{value}' is a path the site uses for something else (or a language code); choose another slug"
+        return None
+
+    return check
+
+
+
+def _load_plan(path: Path, display: str, reserved: frozenset[str]) -> tuple[Plan | None, list[DataError]]:
     doc = yamlio.load(path, display)
     c = _Checker(display)
     top = c.mapping(doc, "plan", 1)
     if top is None:
         return None, c.errors
-    c.keys(top, "plan", {"id", "slug", "year", "title", "sections", "items"}, {"short_title", "order", "source"})
+    c.keys(top, "plan", {"id", "slug", "year", "title", "sections", "items"}, {"short_title", "order"})
     plan_id = c.field(top, "id", "plan", str, _pattern(PLAN_ID, "fa2020")) if "id" in top else None
-    slug = c.field(top, "slug", "plan", str, _pattern(SLUG, "framework-agreement-2020")) if "slug" in top else None
+    slug = c.field(top, "slug", "plan", str, _slug_check(reserved)) if "slug" in top else None
     year = c.field(top, "year", "plan", int) if "year" in top else None
     title = c.text(top, "title", "plan") if "title" in top else None
     short_title = c.text(top, "short_title", "plan", TITLE_LIMIT) if "short_title" in top else title
-    source = c.field(top, "source", "plan", str) if "source" in top else ""
     order = c.field(top, "order", "plan", int) if "order" in top else 100
 
     sections: list[Section] = []
@@ -278,11 +325,15 @@ def _load_plan(path: Path, display: str) -> tuple[Plan | None, list[DataError]]:
             sub_title = c.text(sm, "title", sub_where)
             if sub_number is not None and any(s.number == sub_number for s in subs):
                 c.error(sm.line_of("number"), f"{sub_where}: duplicate subsection number {sub_number}")
-            elif sub_number is not None and sub_title is not None:
+            elif sub_number is not None and sub_number != len(subs) + 1:
+                c.error(sm.line_of("number"), f"{sub_where}: subsection number {sub_number} out of order; the subsections of a section are numbered 1, 2, 3… in the order listed (expected {len(subs) + 1})")
+            elif sub_title is not None:
                 subs.append(Subsection(sub_number, sub_title))
         if number is not None and any(s.number == number for s in sections):
             c.error(m.line_of("number"), f"{where}: duplicate section number {number}")
-        elif number is not None and sec_title is not None:
+        elif number is not None and number != len(sections) + 1:
+            c.error(m.line_of("number"), f"{where}: section number {number} out of order; sections are numbered 1, 2, 3… in the order listed (expected {len(sections) + 1})")
+        elif sec_title is not None:
             sections.append(Section(plan_id or "", number, sec_title, tuple(subs)))
 
     items: list[Item] = []
@@ -298,7 +349,7 @@ def _load_plan(path: Path, display: str) -> tuple[Plan | None, list[DataError]]:
 
     if c.errors or None in (plan_id, slug, year, title):
         return None, c.errors
-    plan = Plan(plan_id, slug, year, title, short_title or title, tuple(sections), tuple(items), source, order or 100)
+    plan = Plan(plan_id, slug, year, title, short_title or title, tuple(sections), tuple(items), display, order or 100)
     return plan, c.errors
 
 
@@ -380,29 +431,45 @@ def _load_places(path: Path, display: str) -> tuple[list[Place], list[DataError]
     if not isinstance(doc, Sequence):
         c.error(getattr(doc, "line", 1), f"places: expected a list, got {_kind(doc)}")
         return places, c.errors
+    lines: dict[str, int] = {}
     for n, raw in enumerate(doc):
         m = c.mapping(raw, f"places[{n}]", doc.item_lines[n])
         if m is None or not c.keys(m, f"places[{n}]", {"id", "name", "description"}, {"parent", "aliases", "coordinates"}):
             continue
         pid = c.field(m, "id", f"places[{n}]", str, _pattern(TAG_ID, "hengqin"))
         where = f"place {pid}"
+        if pid in lines:
+            c.error(m.line_of("id"), f"{where}: duplicate place id '{pid}' (also on line {lines[pid]})")
+            continue
         parent = c.field(m, "parent", where, str) if m.get("parent") is not None else None
         name = c.text(m, "name", where)
         description = c.text(m, "description", where)
-        aliases = c.field(m, "aliases", where, list) if "aliases" in m else []
+        aliases = c.text_list(m, "aliases", where)
         coords = None
         if m.get("coordinates") is not None:
             raw_c = c.field(m, "coordinates", where, list)
-            if raw_c is not None and (len(raw_c) != 2 or not all(isinstance(v, (int, float)) for v in raw_c)):
+            if raw_c is not None and (len(raw_c) != 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in raw_c)):
                 c.error(m.line_of("coordinates"), f"{where}.coordinates: expected [latitude, longitude]")
             elif raw_c is not None:
                 coords = (float(raw_c[0]), float(raw_c[1]))
+        if pid:
+            lines[pid] = m.line_of("id")
         if pid and name and description and aliases is not None:
-            places.append(Place(pid, parent, name, tuple(str(a) for a in aliases), description, coords))
-    ids = {p.id for p in places}
+            places.append(Place(pid, parent, name, aliases, description, coords))
+    by_id = {p.id: p for p in places}
     for p in places:
-        if p.parent and p.parent not in ids:
-            c.error(None, f"place {p.id}: unknown parent '{p.parent}'")
+        if p.parent and p.parent not in by_id:
+            c.error(lines[p.id], f"place {p.id}: unknown parent '{p.parent}'")
+            continue
+        # Follow the parents: a loop would make every page that walks up the tree spin.
+        seen = [p.id]
+        parent = p.parent
+        while parent and parent in by_id and parent not in seen:
+            seen.append(parent)
+            parent = by_id[parent].parent
+        if parent in seen:
+            chain = " → ".join(seen + [parent])
+            c.error(lines[p.id], f"place {p.id}: its parents loop back to it ({chain})" if parent == p.id else f"place {p.id}: parent chain loops ({chain})")
     return places, c.errors
 
 
@@ -413,11 +480,17 @@ def _load_domains(path: Path, display: str) -> tuple[list[Domain], list[DataErro
     if not isinstance(doc, Sequence):
         c.error(getattr(doc, "line", 1), f"domains: expected a list, got {_kind(doc)}")
         return domains, c.errors
+    lines: dict[str, int] = {}
     for n, raw in enumerate(doc):
         m = c.mapping(raw, f"domains[{n}]", doc.item_lines[n])
         if m is None or not c.keys(m, f"domains[{n}]", {"id", "name", "description"}, set()):
             continue
         did = c.field(m, "id", f"domains[{n}]", str, _pattern(TAG_ID, "finance"))
+        if did in lines:
+            c.error(m.line_of("id"), f"domain {did}: duplicate domain id '{did}' (also on line {lines[did]})")
+            continue
+        if did:
+            lines[did] = m.line_of("id")
         name = c.text(m, "name", f"domain {did}")
         description = c.text(m, "description", f"domain {did}")
         if did and name and description:
@@ -428,8 +501,10 @@ def _load_domains(path: Path, display: str) -> tuple[list[Domain], list[DataErro
 # --- the whole data folder -------------------------------------------------------
 
 
-def load_site_data(root: Path) -> SiteData:
-    """Load and cross-check everything under `root/data`."""
+def load_site_data(root: Path, locales: tuple[str, ...] = ()) -> SiteData:
+    """Load and cross-check everything under `root/data`. `locales`: the codes of the
+    site's languages, whose folders no plan slug may take (in any letter case)."""
+    reserved = frozenset(code.casefold() for code in locales)
     data_dir = root / "data"
     errors: list[DataError] = []
     plans: list[Plan] = []
@@ -441,7 +516,7 @@ def load_site_data(root: Path) -> SiteData:
     for path in plan_files:
         display = path.relative_to(root).as_posix()
         try:
-            plan, plan_errors = _load_plan(path, display)
+            plan, plan_errors = _load_plan(path, display, reserved)
         except DataError as exc:
             errors.append(exc)
             continue
@@ -505,16 +580,23 @@ def load_glossary(root: Path) -> list[GlossaryTerm]:
     terms: list[GlossaryTerm] = []
     if not isinstance(doc, Sequence):
         raise InvalidData([DataError(display, 1, "expected a list of terms")])
+    lines: dict[str, int] = {}
     for n, raw in enumerate(doc):
         m = c.mapping(raw, f"glossary[{n}]", doc.item_lines[n])
         if m is None or not c.keys(m, f"glossary[{n}]", {"zh-Hans", "pt"}, {"pt_forms", "zh-Hant"}):
             continue
-        zh = c.field(m, "zh-Hans", f"glossary[{n}]", str)
-        pt = c.field(m, "pt", f"glossary[{n}]", str)
-        forms = c.field(m, "pt_forms", f"glossary[{n}]", list) if "pt_forms" in m else []
-        hant = c.field(m, "zh-Hant", f"glossary[{n}]", str) if "zh-Hant" in m else None
+        zh = c.text(m, "zh-Hans", f"glossary[{n}]")
+        where = f"glossary term {zh}" if zh else f"glossary[{n}]"
+        if zh in lines:
+            c.error(m.line_of("zh-Hans"), f"{where}: listed twice (also on line {lines[zh]})")
+            continue
+        if zh:
+            lines[zh] = m.line_of("zh-Hans")
+        pt = c.text(m, "pt", where, chinese_source=False)
+        forms = c.text_list(m, "pt_forms", where, chinese_source=False)
+        hant = c.text(m, "zh-Hant", where, chinese_source=False) if "zh-Hant" in m else None
         if zh and pt and forms is not None:
-            terms.append(GlossaryTerm(zh, pt, tuple(forms), hant))
+            terms.append(GlossaryTerm(zh, pt, forms, hant))
     if c.errors:
         raise InvalidData(c.errors)
     return terms

@@ -254,7 +254,7 @@ def plan_csv(site: Site, plan_id: str, locale: str, site_url: str | None) -> str
     base = site_url.rstrip("/") if site_url else ""
     for item in plan.items:
         section = plan.section(item.section)
-        sub = section.subsections[item.subsection - 1] if item.subsection else None
+        sub = section.subsection(item.subsection) if item.subsection else None
         text = catalog.lookup(f"item.{item.id}.text")
         title = catalog.lookup(f"item.{item.id}.title")
         writer.writerow(

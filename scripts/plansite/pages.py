@@ -7,7 +7,6 @@ data it shows and its locale, and one macro call); the macro fills it in.
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,12 +108,11 @@ def chinese_numeral(number: int) -> str:
     return head + (digits[ones] if ones else "")
 
 
-def stub_text(spec: PageSpec, locale: str, title: str, description: str, alternates: dict[str, str]) -> str:
-    # Title and description are HTML-escaped here because the theme prints page
-    # meta unescaped (navigation, <title>, <meta>); text from data must show as text.
+def stub_text(spec: PageSpec, locale: str, alternates: dict[str, str]) -> str:
+    # No text from data goes into a stub: mkdocs-macros would render a front-matter
+    # title holding "{{" as a template. The hooks give each page its title and
+    # description after mkdocs-macros has run (scripts/mkdocs_hooks.py).
     front = {
-        "title": html.escape(title, quote=False),
-        "description": html.escape(description, quote=True),
         "kind": spec.kind,
         "ref": spec.ref,
         "locale": locale,

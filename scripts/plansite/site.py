@@ -46,7 +46,7 @@ class Site:
         self.root = root
         self.locales = locales
         self.default_locale = default_locale
-        self.data: SiteData = load_site_data(root)
+        self.data: SiteData = load_site_data(root, tuple(loc.code for loc in locales))
         self.ui = l10n.load_ui(root)
         self.sources = l10n.source_strings(self.data, self.ui)
         self.catalogs: dict[str, Catalog] = {
@@ -57,6 +57,10 @@ class Site:
         self.specs: list[PageSpec] = page_specs(self.data)
         self.specs_by_ref = {(s.kind, s.ref): s for s in self.specs}
         self._stubs: dict[str, str] | None = None
+
+    @property
+    def locale_codes(self) -> tuple[str, ...]:
+        return tuple(loc.code for loc in self.locales)
 
     @classmethod
     def load(cls, root: Path, locales: list[Locale], default_locale: str = SOURCE_LOCALE) -> "Site":
@@ -84,11 +88,16 @@ class Site:
             # Paths relative to site_url, so hreflang links are absolute under any sub-path.
             alternates = {loc.code: spec.url(loc.code, self.default_locale).lstrip("/") for loc in self.locales}
             for loc in self.locales:
-                catalog = self.catalogs[loc.code]
-                title = page_title(spec, catalog, self.data)
-                description = page_description(spec, catalog, self.data)
-                out[spec.stub_name(loc.code, self.default_locale)] = stub_text(spec, loc.code, title, description, alternates)
+                out[spec.stub_name(loc.code, self.default_locale)] = stub_text(spec, loc.code, alternates)
         return out
+
+    def page_title(self, kind: str, ref: str, locale: str) -> str:
+        """Plain text; templates escape it."""
+        return page_title(self.specs_by_ref[(kind, ref)], self.catalogs[locale], self.data)
+
+    def page_description(self, kind: str, ref: str, locale: str) -> str:
+        """Plain text; templates escape it."""
+        return page_description(self.specs_by_ref[(kind, ref)], self.catalogs[locale], self.data)
 
     def search_config(self) -> dict[str, Any]:
         """What the search bar needs from data, per locale (see overrides/partials/plan-search.html)."""
@@ -190,8 +199,26 @@ class Site:
             context.update(place=self.tags.places[ref], items=self.tags.items_for_place(ref))
         elif kind == "domain":
             context.update(domain=self.tags.domains[ref], items=self.tags.items_for_domain(ref))
-        html = self.templates.get_template(f"{kind}.html").render(context)
+        try:
+            html = self.templates.get_template(f"{kind}.html").render(context)
+        except Exception as exc:  # any failure: say which page and which data it came from
+            raise RenderError(f"{here}: cannot render the {kind} page '{ref}' ({locale}) from {self.origin(kind, ref)}: {type(exc).__name__}: {exc}") from exc
         return Markup(html)
+
+    def origin(self, kind: str, ref: str) -> str:
+        """The data a page is made from, as file:line where there is one."""
+        if kind == "item":
+            item = self.data.item(ref)
+            return f"{self.data.plan(item.plan_id).file}:{item.source_line}"
+        if kind in ("section", "parallel", "plan"):
+            return next(p.file for p in self.data.plans if p.id == ref or any(s.id == ref for s in p.sections))
+        if kind in ("place", "domain"):
+            return f"data/{kind}s.yaml ({kind} {ref})"
+        return f"overrides/pages/{kind}.html"
+
+
+class RenderError(Exception):
+    """A page could not be rendered; the message names the page and its data."""
 
 
 def relative_url(here: str, target: str) -> str:
@@ -201,7 +228,7 @@ def relative_url(here: str, target: str) -> str:
     return rel + "/" if target.endswith("/") and not rel.endswith("/") else rel
 
 
-__all__ = ["Locale", "Site", "relative_url", "Plan", "item_path", "plan_path", "section_path"]
+__all__ = ["Locale", "RenderError", "Site", "relative_url", "Plan", "item_path", "plan_path", "section_path"]
 
 
 _last: tuple[Any, Site] | None = None

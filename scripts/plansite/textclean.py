@@ -102,11 +102,35 @@ def clean_paragraph(lines: list[str], counts: Counter[str] | None = None) -> str
     return fix_quotes_and_brackets(join_lines(lines, counts), counts)
 
 
-def artefacts_in(text: str) -> list[str]:
-    """Describe every extraction artefact still present in a cleaned text."""
+# Quotation marks and brackets that must come in pairs, in any of the site's languages:
+# zh-Hans “”‘’ (the published texts), 「」『』 (Hong Kong and Macao), «» (Portuguese).
+PAIRS = {"“": "”", "「": "」", "『": "』", "«": "»"}
+
+
+def invisible_in(text: str) -> list[str]:
+    """Control characters and invisible formatting code points: bidirectional
+    overrides and isolates, zero-width spaces and joiners, word joiners, byte-order
+    marks, soft hyphens. None belongs in a published text or a translation; each can
+    hide or reorder what a reader sees, and control characters make XML ill-formed."""
     found = []
-    for ch in text:
-        if is_compat_ideograph(ch) or ch in LOOKALIKES or ch == FULLWIDTH_QUOTE:
+    for ch in dict.fromkeys(text):
+        category = unicodedata.category(ch)
+        if category == "Cc" and ch not in "\n\r\f":  # line breaks are reported below
+            found.append(f"control character U+{ord(ch):04X}")
+        elif category in ("Cf", "Co", "Cs", "Cn") or ch in "\u2028\u2029":
+            name = unicodedata.name(ch, "unassigned or private-use")
+            found.append(f"invisible code point U+{ord(ch):04X} ({name.lower()})")
+    return found
+
+
+def artefacts_in(text: str, chinese_source: bool = True) -> list[str]:
+    """Describe every problem still present in a single-line text: extraction
+    artefacts, invisible code points, stray spaces, unpaired quotes and brackets.
+    Translations are checked the same way (`chinese_source=False`), except that a
+    Traditional form such as 內 is right there."""
+    found = invisible_in(text)
+    for ch in dict.fromkeys(text):
+        if is_compat_ideograph(ch) or ch == FULLWIDTH_QUOTE or (ch in LOOKALIKES and (chinese_source or ch.isspace())):
             found.append(f"look-alike code point U+{ord(ch):04X}")
     if "\n" in text or "\r" in text or "\f" in text:
         found.append("line break")
@@ -116,8 +140,9 @@ def artefacts_in(text: str) -> list[str]:
         found.append("run of spaces")
     if re.search(rf"[{_CJK}] +[{_CJK}]", text):
         found.append("space between Chinese characters")
-    if text.count(OPEN_QUOTE) != text.count(CLOSE_QUOTE):
-        found.append("unpaired quotation mark")
+    for opening, closing in PAIRS.items():
+        if text.count(opening) != text.count(closing):
+            found.append(f"unpaired quotation mark {opening}{closing}")
     if text.count("（") + text.count("(") != text.count("）") + text.count(")"):
         found.append("unpaired bracket")
     if re.search(r"（[^）)]*\)", text):

@@ -35,7 +35,17 @@ class Sequence(list):
 
 
 class _LineLoader(yaml.SafeLoader):
-    pass
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        # Plain data needs no anchors (&name) or aliases (*name), and nested aliases
+        # ("billion laughs") can make a few lines expand into gigabytes.
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise DataError(
+                self.name,
+                event.start_mark.line + 1,
+                "YAML anchors and aliases (&name, *name) are not allowed: write the value out in full",
+            )
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Mapping:
@@ -81,9 +91,14 @@ def load(path: Path, display: str | None = None) -> Any:
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
         problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and exc.problem_mark and exc.problem_mark.index >= len(text.rstrip()):
+            # Something left open (a quote, a bracket) runs to the end of the file: the
+            # place to look is where it was opened, not the end.
+            mark = exc.context_mark
+            problem += f" (it runs to the end of the file, line {exc.problem_mark.line + 1})"
+        line = mark.line + 1 if mark else None
         raise DataError(name, line, f"malformed YAML: {problem}") from None
     finally:
         loader.dispose()
