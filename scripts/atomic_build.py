@@ -4,7 +4,10 @@ MkDocs empties site_dir before it renders anything, so a template or data proble
 found while rendering used to leave no site, or half of one. Instead the first
 language pass builds into a fresh staging folder beside site_dir, and only when
 mkdocs-static-i18n has built every language is the staging folder swapped in (two
-renames). A failed build's staging folder is removed when the next build starts.
+renames). On failure the staging folder is removed and site_dir never touched.
+
+MkDocs gives `on_build_error` no config, so the build's folders live on a small
+plugin object registered for this one config, not in module state.
 """
 
 from __future__ import annotations
@@ -14,39 +17,40 @@ import tempfile
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import BasePlugin, event_priority
 
-STAGING = "atomic_build"  # config.extra key: {"target", "staging"} while a build runs
+NAME = "atomic-build"
 
 
-def _staging_prefix(target: Path) -> str:
-    return f".{target.name}-building-"
+class AtomicBuild(BasePlugin):
+    def __init__(self, target: Path, staging: Path):
+        super().__init__()
+        self.target = target
+        self.staging = staging
+
+    @event_priority(-200)  # after mkdocs-static-i18n's post-build (-100), which builds the other languages
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if config.plugins["i18n"].building or not self.staging.exists():
+            return
+        previous = self.target.with_name(f".{self.target.name}-previous")
+        shutil.rmtree(previous, ignore_errors=True)
+        if self.target.exists():
+            self.target.rename(previous)
+        self.staging.rename(self.target)
+        shutil.rmtree(previous, ignore_errors=True)
+        config.site_dir = str(self.target)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
 
 
 @event_priority(-200)  # after every other on_config: nothing is staged for a config that fails its checks
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    if STAGING in config.extra:  # a later language pass of the same build
+    if NAME in config.plugins:  # a later language pass of the same build
         return config
     target = Path(config.site_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(_staging_prefix(target) + "*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = tempfile.mkdtemp(prefix=_staging_prefix(target), dir=target.parent)
-    config.extra[STAGING] = {"target": str(target), "staging": staging}
-    config.site_dir = staging
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+    config.plugins[NAME] = AtomicBuild(target, staging)
+    config.site_dir = str(staging)
     return config
-
-
-@event_priority(-200)  # after mkdocs-static-i18n's post-build (-100), which builds the other languages
-def on_post_build(config: MkDocsConfig) -> None:
-    if config.plugins["i18n"].building or STAGING not in config.extra:
-        return
-    paths = config.extra.pop(STAGING)
-    target, staging = Path(paths["target"]), Path(paths["staging"])
-    previous = target.with_name(f".{target.name}-previous")
-    shutil.rmtree(previous, ignore_errors=True)
-    if target.exists():
-        target.rename(previous)
-    staging.rename(target)
-    shutil.rmtree(previous, ignore_errors=True)
-    config.site_dir = str(target)

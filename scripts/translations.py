@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
             return status(site)
         if args.command == "sync":
             catalog = site.catalogs["zh-Hant"]
-            entries, changed = sync_traditional(catalog)
+            entries, changed = sync_traditional(catalog, site.traditional)
             path = root / "data" / "locales" / "zh-Hant.yaml"
             rewritten = write_catalog(path, "zh-Hant", list(catalog.sources), entries)
             print(f"zh-Hant: {changed} entries regenerated" if rewritten else "zh-Hant: up to date")

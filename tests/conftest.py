@@ -22,8 +22,8 @@ BELT_ROAD_SEED = SEEDS / "br2020.txt"
 SITE_FILES = ["mkdocs.yml", "data", "overrides", "scripts", "docs/assets"]
 
 
-def mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+def mkdocs(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", *args],
         cwd=project,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from . import yamlio
 from .l10n import Catalog, Entry, fingerprint
+from .model import InvalidData
+from .textclean import artefacts_in
+from .yamlio import DataError, Mapping, Sequence
 
 HEADER = """\
 # {locale} translations, keyed by the stable id of each zh-Hans source text.
@@ -27,7 +31,8 @@ def _converter(config: str):  # type: ignore[no-untyped-def]
 
 
 def to_traditional(text: str) -> str:
-    """Hong Kong/Macao character forms (s2hk), character by character: no Taiwan phrasing."""
+    """Hong Kong/Macao character forms (s2hk), character by character: no Taiwan phrasing.
+    The bare OpenCC conversion; the site's zh-Hant is `Traditional.convert`."""
     return _converter("s2hk").convert(text)
 
 
@@ -35,7 +40,67 @@ def to_simplified(text: str) -> str:
     return _converter("hk2s").convert(text)
 
 
-def sync_traditional(catalog: Catalog) -> tuple[dict[str, Entry], int]:
+# Hong Kong and Macao print quotations in corner brackets, nested ones in double corners.
+_TO_CORNERS = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』"})
+_FROM_CORNERS = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
+PHRASES = "data/zh-Hant-phrases.yaml"
+
+
+@dataclass(frozen=True)
+class Traditional:
+    """zh-Hans → zh-Hant as Macao writes it: OpenCC s2hk, then the project's phrase
+    table (words s2hk gets wrong, data/zh-Hant-phrases.yaml), then 「」『』 quotes."""
+
+    phrases: tuple[tuple[str, str], ...] = ()  # (zh-Hans phrase, the right zh-Hant)
+
+    def convert(self, text: str) -> str:
+        out = to_traditional(text)
+        if len(out) == len(text):  # s2hk maps character to character: fix the phrases where they stand
+            chars = list(out)
+            for hans, hant in self.phrases:
+                start = text.find(hans)
+                while start != -1:
+                    chars[start : start + len(hans)] = hant
+                    start = text.find(hans, start + len(hans))
+            out = "".join(chars)
+        else:
+            for hans, hant in self.phrases:
+                out = out.replace(to_traditional(hans), hant)
+        return out.translate(_TO_CORNERS)
+
+    def back(self, text: str) -> str:
+        """zh-Hant → zh-Hans, for checking that a plan text still says what was published."""
+        return to_simplified(text.translate(_FROM_CORNERS))
+
+
+def load_traditional(root: Path) -> Traditional:
+    path = root / PHRASES
+    if not path.exists():
+        return Traditional()
+    doc = yamlio.load(path, PHRASES)
+    errors = []
+    phrases = []
+    if not isinstance(doc, Sequence):
+        raise InvalidData([DataError(PHRASES, 1, "expected a list of {zh-Hans, zh-Hant} phrases")])
+    for n, entry in enumerate(doc):
+        line = doc.item_lines[n]
+        if not isinstance(entry, Mapping) or set(entry) != {"zh-Hans", "zh-Hant"}:
+            errors.append(DataError(PHRASES, line, f"phrases[{n}]: expected exactly 'zh-Hans' and 'zh-Hant'"))
+            continue
+        hans, hant = entry["zh-Hans"], entry["zh-Hant"]
+        bad = [k for k, v in (("zh-Hans", hans), ("zh-Hant", hant)) if not isinstance(v, str) or not v.strip() or artefacts_in(v, k == "zh-Hans")]
+        if bad:
+            errors.append(DataError(PHRASES, line, f"phrases[{n}]: {', '.join(bad)} must be plain text"))
+        elif to_simplified(hant) != hans or len(hant) != len(hans):
+            errors.append(DataError(PHRASES, entry.line_of("zh-Hant"), f"phrases[{n}]: {hant} does not convert back to {hans}; a phrase may correct characters, never wording"))
+        else:
+            phrases.append((hans, hant))
+    if errors:
+        raise InvalidData(errors)
+    return Traditional(tuple(phrases))
+
+
+def sync_traditional(catalog: Catalog, traditional: Traditional) -> tuple[dict[str, Entry], int]:
     """zh-Hant entries for every source string, keeping corrections by hand.
 
     An entry is machine-made when its text is what OpenCC makes of *some* source:
@@ -45,9 +110,9 @@ def sync_traditional(catalog: Catalog) -> tuple[dict[str, Entry], int]:
     entries: dict[str, Entry] = {}
     changed = 0
     for key, source in catalog.sources.items():
-        machine = to_traditional(source)
+        machine = traditional.convert(source)
         old = catalog.entries.get(key)
-        is_correction = old is not None and old.text != machine and not _is_machine_text(old)
+        is_correction = old is not None and old.text != machine and not _is_machine_text(old, traditional)
         if is_correction:
             entries[key] = old
             continue
@@ -57,10 +122,11 @@ def sync_traditional(catalog: Catalog) -> tuple[dict[str, Entry], int]:
     return entries, changed
 
 
-def _is_machine_text(entry: Entry) -> bool:
+def _is_machine_text(entry: Entry, traditional: Traditional) -> bool:
     # A machine entry whose source changed: converting its text back gives the old
     # source, whose fingerprint is recorded in the entry.
-    return fingerprint(to_simplified(entry.text)) == entry.source and to_traditional(to_simplified(entry.text)) == entry.text
+    back = traditional.back(entry.text)
+    return fingerprint(back) == entry.source and traditional.convert(back) == entry.text
 
 
 def write_catalog(path: Path, locale: str, order: list[str], entries: dict[str, Entry]) -> bool:

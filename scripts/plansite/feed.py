@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import yamlio
-from .catalogs import to_traditional
 from .l10n import SOURCE_LOCALE
 from .model import InvalidData, SiteData
 from .textclean import artefacts_in
 from .yamlio import DataError, Mapping, Sequence
 
 if TYPE_CHECKING:
+    from .catalogs import Traditional
     from .site import Site
 
 CHANGELOG = "data/changelog.yaml"
@@ -43,12 +43,12 @@ class Change:
     translations: dict[str, str]  # locale -> summary
     ordinal: int  # position among the changes of the same date, for stable entry ids
 
-    def summary_in(self, locale: str) -> tuple[str, str]:
+    def summary_in(self, locale: str, traditional: Traditional) -> tuple[str, str]:
         """The summary for a locale and the language it is actually in."""
         if locale in self.translations:
             return self.translations[locale], locale
         if locale == "zh-Hant":
-            return to_traditional(self.summary), locale
+            return traditional.convert(self.summary), locale
         return self.summary, SOURCE_LOCALE
 
 
@@ -202,7 +202,7 @@ def feed_xml(site: "Site", changelog: Changelog, locale: str, site_url: str) -> 
     _sub(author, "uri", base + site.url("home", "home", locale))
     heading = catalog.text("ui.item_heading")
     for change in reversed(changelog.changes):
-        summary, summary_lang = change.summary_in(locale)
+        summary, summary_lang = change.summary_in(locale, site.traditional)
         for item_id in change.items:
             item = site.data.item(item_id)
             plan_title = catalog.text(f"plan.{item.plan_id}.short_title")

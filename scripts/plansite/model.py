@@ -544,14 +544,17 @@ def load_site_data(root: Path, locales: tuple[str, ...] = ()) -> SiteData:
             errors.extend(errs)
 
     place_ids, domain_ids = {p.id for p in places}, {d.id for d in domains}
+    # References are checked only against files that loaded: one broken line in
+    # places.yaml must not be reported as every item's unknown place.
+    unreadable = {e.path for e in errors}
     for plan in plans:
         display = plan_files_by_id[plan.id]
         for item in plan.items:
             for pid in item.places:
-                if pid not in place_ids:
+                if pid not in place_ids and "data/places.yaml" not in unreadable:
                     errors.append(DataError(display, item.source_line, f"item {item.id}: unknown place '{pid}'"))
             for did in item.domains:
-                if did not in domain_ids:
+                if did not in domain_ids and "data/domains.yaml" not in unreadable:
                     errors.append(DataError(display, item.source_line, f"item {item.id}: unknown domain '{did}'"))
     if errors:
         raise InvalidData(errors)

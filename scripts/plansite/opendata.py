@@ -92,11 +92,33 @@ def items_document(site: Site) -> dict[str, Any]:
     return {"plans": plans, "items": items, "places": places, "domains": domains}
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe, which
+    spreadsheets show as text and do not display; numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class _SafeWriter:
+    """csv.writer whose every cell goes through spreadsheet_safe."""
+
+    def __init__(self, buffer: io.StringIO):
+        self._writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def writerow(self, row: list[Any]) -> None:
+        self._writer.writerow([spreadsheet_safe(cell) for cell in row])
+
+
 def items_csv(document: dict[str, Any], locales: list[str]) -> str:
     buffer = io.StringIO()
     columns = CSV_FIXED + [f"{field}_{loc}" for loc in locales for field in ("title", "text", "url")]
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
+    writer = _SafeWriter(buffer)
+    writer.writerow(columns)
     for item in document["items"]:
         row = {key: item[key] for key in CSV_FIXED[:5]}
         row["subsection"] = "" if item["subsection"] is None else item["subsection"]
@@ -106,7 +128,7 @@ def items_csv(document: dict[str, Any], locales: list[str]) -> str:
             row[f"title_{loc}"] = item["title"].get(loc, "")
             row[f"text_{loc}"] = item["text"].get(loc, "")
             row[f"url_{loc}"] = item["url"][loc]
-        writer.writerow(row)
+        writer.writerow([row[column] for column in columns])
     return buffer.getvalue()
 
 
@@ -249,7 +271,7 @@ def plan_csv(site: Site, plan_id: str, locale: str, site_url: str | None) -> str
     catalog = site.catalogs[locale]
     plan = site.data.plan(plan_id)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = _SafeWriter(buffer)
     writer.writerow([f.name for f in PLAN_CSV_FIELDS])
     base = site_url.rstrip("/") if site_url else ""
     for item in plan.items:

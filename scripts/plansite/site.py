@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import l10n
-from .catalogs import to_traditional
+from .catalogs import Traditional, load_traditional
 from .tags import Tags
 from .l10n import SOURCE_LOCALE, Catalog
 from .model import Item, Plan, SiteData, load_glossary, load_site_data
@@ -53,6 +53,7 @@ class Site:
             loc.code: l10n.load_catalog(root, loc.code, self.sources, strict) for loc in locales
         }
         self.glossary = load_glossary(root)
+        self.traditional: Traditional = load_traditional(root)
         self.tags = Tags(self.data)
         self.specs: list[PageSpec] = page_specs(self.data)
         self.specs_by_ref = {(s.kind, s.ref): s for s in self.specs}
@@ -183,7 +184,7 @@ class Site:
             "locales": self.locales,
             "catalogs": self.catalogs,
             "glossary": self.glossary,
-            "to_traditional": to_traditional,
+            "to_traditional": self.traditional.convert,
             "tags": self.tags,
             "root": relative_url(here, self.url("home", "home", locale)),
         }

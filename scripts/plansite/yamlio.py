@@ -98,10 +98,32 @@ def load(path: Path, display: str | None = None) -> Any:
             # place to look is where it was opened, not the end.
             mark = exc.context_mark
             problem += f" (it runs to the end of the file, line {exc.problem_mark.line + 1})"
+        opened = _multiline_quote_before(text, exc.problem_mark)
+        if opened is not None and mark is not None and opened < mark.line:
+            # A quote left open swallows the lines after it until the next quote mark,
+            # where the parser finally stumbles: name the line where it was opened.
+            problem += f" (at line {mark.line + 1}; a quoted text opened on line {opened + 1} runs on to there: is its closing quote missing?)"
+            mark = yaml.Mark(name, 0, opened, 0, None, None)
         line = mark.line + 1 if mark else None
         raise DataError(name, line, f"malformed YAML: {problem}") from None
     finally:
         loader.dispose()
+
+
+def _multiline_quote_before(text: str, mark: yaml.Mark | None) -> int | None:
+    """The 0-based line of the last quoted scalar before `mark` that spans lines, if any."""
+    if mark is None:
+        return None
+    opened = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= mark.index:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'"):
+                opened = token.start_mark.line if token.end_mark.line > token.start_mark.line else None
+    except yaml.YAMLError:
+        pass
+    return opened
 
 
 class _Dumper(yaml.SafeDumper):

@@ -288,9 +288,12 @@
       : labels[locale].none;
   }
 
+  // A query longer than any title is not a search: a pasted page must not freeze the
+  // tab (the input's maxlength says the same; this also covers ?q= and scripts).
+  var MAX_QUERY = 200;
   var latest = 0;
   function run(startedAt) {
-    var query = input.value.trim();
+    var query = input.value.trim().slice(0, MAX_QUERY);
     var ticket = ++latest;
     if (!query) { render([], ""); return; }
     var codes = allLanguages && allLanguages.checked ? Object.keys(locales) : [locale];
@@ -341,6 +344,6 @@
   // The search page runs the query it was given (the form's non-script path).
   if (onSearchPage) {
     var q = new URLSearchParams(location.search).get("q");
-    if (q) { input.value = q; run(performance.now()); }
+    if (q) { input.value = q.slice(0, MAX_QUERY); run(performance.now()); }
   }
 })();
