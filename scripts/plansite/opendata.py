@@ -69,6 +69,7 @@ def items_document(site: Site) -> dict[str, Any]:
             "url": _urls(site, "item", item.id),
             "places": list(item.places),
             "domains": list(item.domains),
+            "progress": [{"date": n.date, "text": n.text, "source": n.source} for n in item.progress],
         }
         for item in data.items
     ]
@@ -225,6 +226,7 @@ def resources(site: Site) -> list[Resource]:
         Field("url", "object", "field_url_by_locale"),
         Field("places", "array", "field_places_list"),
         Field("domains", "array", "field_domains_list"),
+        Field("progress", "array", "field_progress_list"),
     )
     csv_fields = [
         Field("id", "string", "field_id"),
