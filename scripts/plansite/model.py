@@ -467,9 +467,9 @@ def _load_places(path: Path, display: str) -> tuple[list[Place], list[DataError]
         while parent and parent in by_id and parent not in seen:
             seen.append(parent)
             parent = by_id[parent].parent
-        if parent in seen:
+        if parent == p.id:  # reported for the places on the loop, not for everything below them
             chain = " → ".join(seen + [parent])
-            c.error(lines[p.id], f"place {p.id}: its parents loop back to it ({chain})" if parent == p.id else f"place {p.id}: parent chain loops ({chain})")
+            c.error(lines[p.id], f"place {p.id}: its parents loop back to it ({chain})")
     return places, c.errors
 
 
