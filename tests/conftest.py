@@ -34,6 +34,14 @@ def mkdocs(project: Path, *args: str, env: dict[str, str] | None = None) -> subp
     )
 
 
+def replace_once(path: Path, old: str, new: str) -> int:
+    """Edit a file of a project copy; returns the 1-based line where the edit starts."""
+    text = path.read_text(encoding="utf-8")
+    index = text.index(old)
+    path.write_text(text[:index] + new + text[index + len(old):], encoding="utf-8")
+    return text[:index].count("\n") + 1
+
+
 def copy_project(target: Path, source: Path = ROOT) -> Path:
     """A private copy of the site sources (of the repository, or of another copy),
     for tests that change data or config or build again."""

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_project, mkdocs
+from conftest import ROOT, copy_project, mkdocs, replace_once
 
 from plansite.model import InvalidData, load_site_data
 from plansite.textclean import artefacts_in
@@ -36,14 +36,6 @@ def data_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _replace_once(path: Path, old: str, new: str) -> int:
-    """Edit a data file; returns the 1-based line of the edit."""
-    text = path.read_text(encoding="utf-8")
-    index = text.index(old)
-    path.write_text(text[:index] + new + text[index + len(old):], encoding="utf-8")
-    return text[:index].count("\n") + 1
-
-
 # (what is wrong, file, text to replace, replacement, expected message, line offset of the error)
 BAD_INPUTS = [
     ("malformed YAML", "fa2020.yaml", "- id: fa2020-05\n", "- id: [fa2020-05\n", r"malformed YAML", 1),
@@ -59,7 +51,7 @@ BAD_INPUTS = [
 @pytest.mark.parametrize("case", BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS])
 def test_bad_input_names_file_line_and_problem(data_copy: Path, case):
     _, name, old, new, message, offset = case
-    line = _replace_once(data_copy / "data" / "plans" / name, old, new) + offset
+    line = replace_once(data_copy / "data" / "plans" / name, old, new) + offset
     with pytest.raises(InvalidData) as caught:
         load_site_data(data_copy)
     text = str(caught.value)
@@ -68,13 +60,13 @@ def test_bad_input_names_file_line_and_problem(data_copy: Path, case):
 
 
 def test_duplicate_plan_slug_is_caught(data_copy: Path):
-    _replace_once(data_copy / "data" / "plans" / "br2020.yaml", "slug: belt-and-road-2020\n", "slug: framework-agreement-2020\n")
+    replace_once(data_copy / "data" / "plans" / "br2020.yaml", "slug: belt-and-road-2020\n", "slug: framework-agreement-2020\n")
     with pytest.raises(InvalidData, match=r"data/plans/fa2020.yaml:1: plan slug 'framework-agreement-2020' is also used in"):
         load_site_data(data_copy)
 
 
 def test_unknown_key_is_reported_with_its_line(data_copy: Path):
-    line = _replace_once(data_copy / "data" / "plans" / "fa2020.yaml", "  section: 1\n", "  section: 1\n  palces: []\n") + 1
+    line = replace_once(data_copy / "data" / "plans" / "fa2020.yaml", "  section: 1\n", "  section: 1\n  palces: []\n") + 1
     with pytest.raises(InvalidData, match=rf"fa2020.yaml:{line}: item fa2020-01: unknown field 'palces'"):
         load_site_data(data_copy)
 
@@ -88,7 +80,7 @@ def project_copy(tmp_path_factory) -> Path:
 def test_mkdocs_build_stops_on_bad_input(project_copy: Path, case, tmp_path: Path):
     _, name, old, new, message, offset = case
     project = copy_project(tmp_path / "p")
-    line = _replace_once(project / "data" / "plans" / name, old, new) + offset
+    line = replace_once(project / "data" / "plans" / name, old, new) + offset
     result = mkdocs(project, "build", "--strict")
     output = result.stdout + result.stderr
     assert result.returncode != 0
@@ -98,12 +90,12 @@ def test_mkdocs_build_stops_on_bad_input(project_copy: Path, case, tmp_path: Pat
 
 def test_markup_in_data_shows_as_text(tmp_path: Path):
     project = copy_project(tmp_path / "p")
-    _replace_once(
+    replace_once(
         project / "data" / "plans" / "fa2020.yaml",
         "  title: 推动粤澳海关跨境快速通关对接项目试点实施，促进便利货物通关\n",
         "  title: 推动<script>alert(1)</script>试点 & 实施\n",
     )
-    _replace_once(project / "data" / "plans" / "fa2020.yaml", "促进便利货物通关。", "促进便利货物通关。<b>粗</b>")
+    replace_once(project / "data" / "plans" / "fa2020.yaml", "促进便利货物通关。", "促进便利货物通关。<b>粗</b>")
     result = mkdocs(project, "build", "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
     page = (project / "site" / "framework-agreement-2020" / "20" / "index.html").read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_project, mkdocs
 
-from plansite.catalogs import to_simplified, to_traditional
+from plansite.catalogs import to_traditional
 from plansite.l10n import fingerprint
 from plansite.model import load_glossary
 from plansite.site import Site, configured_locales

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, mkdocs
-from test_untrusted_text import parse, replace_once
+from conftest import copy_project, mkdocs, replace_once
+from test_untrusted_text import parse
 
 NOTE = {"date": "2021-09-08", "text": "青茂口岸开通启用。", "source": "https://www.example.org/qingmao?a=1&b=2"}
 

@@ -28,21 +28,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project, mkdocs
+from conftest import ROOT, copy_project, mkdocs, replace_once
 from plansite import feed, manifest
 from plansite.model import InvalidData, load_glossary
 from plansite.site import Site, configured_locales
 from plansite.yamlio import DataError
 
 # --- editing a copy of the project -------------------------------------------------
-
-
-def replace_once(path: Path, old: str, new: str) -> int:
-    """Edit a file; returns the 1-based line where the edit starts."""
-    text = path.read_text(encoding="utf-8")
-    index = text.index(old)
-    path.write_text(text[:index] + new + text[index + len(old):], encoding="utf-8")
-    return text[:index].count("\n") + 1
 
 
 def replace_line(path: Path, start: str, new: str) -> int:

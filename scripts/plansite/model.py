@@ -216,10 +216,9 @@ class _Checker:
         out = []
         for n, entry in enumerate(value):
             line = value.item_lines[n]
-            problems = artefacts_in(entry, chinese_source) if isinstance(entry, str) and entry.strip() else None
             if not isinstance(entry, str) or not entry.strip():
                 self.error(line, f"{where}.{key}[{n}]: expected text, got {_kind(entry)}")
-            elif problems:
+            elif problems := artefacts_in(entry, chinese_source):
                 self.error(line, f"{where}.{key}[{n}]: contains " + ", ".join(problems))
             else:
                 out.append(entry)
