@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium fonts-noto-cjk)
+# gettext: msgfmt --check validates the translators' PO files (tests/test_l10n.py).
+APT_PACKAGES=(chromium fonts-noto-cjk gettext)
 # npm installs axe-core for the accessibility test (package-lock.json).
 command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)
 missing=()
@@ -25,4 +26,10 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -r requirements-dev.txt
+# `python -m plansite …` from the virtual environment: the package lives in scripts/.
+.venv/bin/python - <<'PY'
+import pathlib, sysconfig
+scripts = pathlib.Path("scripts").resolve()
+pathlib.Path(sysconfig.get_paths()["purelib"], "plansite-scripts.pth").write_text(f"{scripts}\n", encoding="utf-8")
+PY
 npm ci --no-audit --no-fund

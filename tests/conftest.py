@@ -42,6 +42,29 @@ def replace_once(path: Path, old: str, new: str) -> int:
     return text[:index].count("\n") + 1
 
 
+def plansite(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m plansite …` (the README's command) on a project copy."""
+    return subprocess.run([sys.executable, "-m", "plansite", "--root", str(project), *args], capture_output=True, text=True, timeout=600)
+
+
+def set_translation(project: Path, locale: str, key: str, text: str, fuzzy: bool | None = None) -> int:
+    """Replace a translation in a project copy's PO file, as a translator's tool would;
+    returns the line of the entry (where errors about it point)."""
+    import polib
+
+    path = project / "data" / "locales" / f"{locale}.po"
+    po = polib.pofile(str(path), wrapwidth=78)
+    entry = next(e for e in po if e.msgctxt == key and not e.obsolete)
+    if entry.msgid_plural:
+        entry.msgstr_plural = {i: text for i in entry.msgstr_plural}
+    else:
+        entry.msgstr = text
+    if fuzzy is not None and fuzzy != ("fuzzy" in entry.flags):
+        entry.flags = [f for f in entry.flags if f != "fuzzy"] + (["fuzzy"] if fuzzy else [])
+    po.save(str(path))
+    return next(e for e in polib.pofile(str(path)) if e.msgctxt == key and not e.obsolete).linenum
+
+
 def copy_project(target: Path, source: Path = ROOT) -> Path:
     """A private copy of the site sources (of the repository, or of another copy),
     for tests that change data or config or build again."""

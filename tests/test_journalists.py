@@ -11,7 +11,6 @@ import json
 import re
 import struct
 import subprocess
-import sys
 import urllib.parse
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -19,7 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_project, mkdocs, serve
+from conftest import ROOT, copy_project, mkdocs, plansite, serve
 
 from plansite import cards, feed, manifest, opendata
 from plansite.site import Site, configured_locales
@@ -94,12 +93,7 @@ def shared_card_cache(built_site: Path, monkeypatch: pytest.MonkeyPatch) -> Path
 
 
 def url_manifest(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(project / "scripts" / "url_manifest.py"), "--root", str(project), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return plansite(project, "urls", *args)
 
 
 # -- 1. Permanent URLs ----------------------------------------------------------------------
@@ -122,9 +116,9 @@ def test_url_manifest_command_adds_new_pages_and_check_reports_them(tmp_path: Pa
     original = path.read_text(encoding="utf-8")
     path.write_text(original.replace("/pt/belt-and-road-2020/7/\n", ""), encoding="utf-8")
     check = url_manifest(project, "--check")
-    assert check.returncode == 1 and "stale" in check.stderr and "url_manifest.py" in check.stderr
+    assert check.returncode == 1 and "out of date" in check.stderr and "python -m plansite urls" in check.stderr
     assert path.read_text(encoding="utf-8") != original  # --check changes nothing
-    assert url_manifest(project).returncode == 0
+    assert url_manifest(project).returncode == 1  # rewritten: exit 1, as every fixing command
     assert path.read_text(encoding="utf-8") == original
     assert url_manifest(project, "--check").returncode == 0
 
@@ -191,7 +185,7 @@ def test_a_moved_page_passes_with_a_redirect(moved_project: Path, tmp_path: Path
         for url in lost
     ]
     (project / manifest.REDIRECTS).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert url_manifest(project).returncode == 0  # the old URLs stay, the new ones are added
+    assert url_manifest(project).returncode == 1  # rewritten: the old URLs stay, the new ones are added
     assert url_manifest(project, "--check").returncode == 0
     urls = manifest.read_manifest(project)
     assert set(lost) <= set(urls) and "/pt/belt-and-road-initiative-2020/7/" in urls

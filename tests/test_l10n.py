@@ -1,21 +1,19 @@
-"""Traditional Chinese and Portuguese: catalogs, fingerprints, fallback, glossary, extra locales."""
+"""Traditional Chinese and Portuguese: PO files, sync and status, fallback and fuzzy notices,
+plural forms, zh-Hant as Macao writes it, glossary, extra locales."""
 
 from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
+import polib
 import pytest
-from conftest import ROOT, copy_project, mkdocs
+from conftest import ROOT, copy_project, mkdocs, plansite, replace_once, set_translation
 
 from plansite.catalogs import to_traditional
-from plansite.l10n import fingerprint
 from plansite.model import load_glossary
 from plansite.site import Site, configured_locales
-
-TRANSLATIONS = [sys.executable, str(ROOT / "scripts" / "translations.py")]
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +22,8 @@ def site() -> Site:
     return Site(ROOT, locales, default)
 
 
-def run_translations(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*TRANSLATIONS, "--root", str(project), *args], capture_output=True, text=True)
+def po_entries(project: Path, locale: str) -> dict[str, polib.POEntry]:
+    return {e.msgctxt: e for e in polib.pofile(str(project / "data" / "locales" / f"{locale}.po")) if not e.obsolete}
 
 
 def test_every_zh_hant_text_converts_back_to_its_source(site: Site):
@@ -35,7 +33,7 @@ def test_every_zh_hant_text_converts_back_to_its_source(site: Site):
     catalog = site.catalogs["zh-Hant"]
     assert set(catalog.entries) == set(site.sources)
     mismatches = {
-        k: e.text for k, e in catalog.entries.items() if not k.startswith("ui.") and site.traditional.back(e.text) != site.sources[k]
+        k: e.text for k, e in catalog.entries.items() if not k.startswith("ui.") and site.traditional.back(e.text) != site.sources[k].text
     }
     assert mismatches == {}
 
@@ -55,61 +53,150 @@ def test_zh_hant_uses_hong_kong_macao_forms_not_taiwan_phrasing():
     assert to_traditional("信息") == "信息"  # character conversion only; 資訊 would be Taiwan phrasing
 
 
-def test_nothing_is_missing_or_stale_in_the_repository():
-    result = run_translations(ROOT, "status")
+def test_po_files_hold_every_source_with_its_current_text(site: Site):
+    """Every translatable text is an entry in each PO file: msgctxt its key, msgid its
+    current zh-Hans text, a translation, nothing fuzzy; and `status` agrees."""
+    for locale in ("pt", "zh-Hant"):
+        entries = po_entries(ROOT, locale)
+        assert list(entries) == list(site.sources), locale  # every entry, in reading order
+        assert len(entries) >= 441
+        assert [k for k, e in entries.items() if e.msgid != site.sources[k].text] == []
+        assert [k for k, e in entries.items() if "fuzzy" in e.flags or not (e.msgstr or any(e.msgstr_plural.values()))] == []
+        for key, entry in entries.items():
+            assert entry.occurrences and entry.occurrences[0][0].startswith("data/"), key
+            assert entry.comment, key  # where the text appears, for the translator
+    result = plansite(ROOT, "status")
     assert result.returncode == 0, result.stdout
-    assert re.search(r"^pt\s+\d+\s+0\s+0$", result.stdout, re.M), result.stdout
-    assert re.search(r"^zh-Hant\s+\d+\s+0\s+0$", result.stdout, re.M), result.stdout
+    assert re.search(r"^pt\s+\d{3,}\s+0\s+0$", result.stdout, re.M), result.stdout
+    assert re.search(r"^zh-Hant\s+\d{3,}\s+0\s+0$", result.stdout, re.M), result.stdout
 
 
-def test_zh_hant_file_is_up_to_date(tmp_path: Path):
+def test_po_files_pass_msgfmt_check():
+    """GNU gettext's own checker (installed by scripts/setup.sh): header, plural forms,
+    format of every entry."""
+    for path in sorted((ROOT / "data" / "locales").glob("*.po")):
+        result = subprocess.run(["msgfmt", "--check", "--check-accelerators", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+        assert result.returncode == 0 and not result.stderr, f"{path.name}: {result.stderr}"
+
+
+def test_po_files_are_up_to_date_and_sync_is_byte_stable(tmp_path: Path):
     project = copy_project(tmp_path)
-    result = run_translations(project, "sync", "--check")
+    before = {p.name: p.read_bytes() for p in (project / "data" / "locales").glob("*.po")}
+    result = plansite(project, "sync")
     assert result.returncode == 0, result.stdout + result.stderr
+    assert {p.name: p.read_bytes() for p in (project / "data" / "locales").glob("*.po")} == before
+    assert plansite(project, "sync", "--check").returncode == 0
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def test_a_corrected_zh_hant_entry_survives_regeneration(tmp_path: Path):
+def test_a_changed_source_makes_exactly_its_entry_fuzzy_and_the_page_says_so(tmp_path: Path, site: Site):
+    """The issue's acceptance test: change one zh-Hans item text, `sync`: that pt entry is
+    fuzzy with the previous text as #| msgid, zh-Hant's machine entry is regenerated,
+    `status` exits 1, and the built pt page shows the old translation with a notice
+    linking to the current Chinese. An untranslated entry falls back to zh-Hans."""
     project = copy_project(tmp_path)
-    hant = project / "data" / "locales" / "zh-Hant.yaml"
-    # A translator prefers 資訊 to the character-converted 信息 in item 61's title.
-    _edit(hant, "text: 共同抗擊新冠肺炎疫情", "text: 共同抗擊新冠肺炎疫情（校訂）")
-    assert run_translations(project, "sync").returncode == 0
-    assert "共同抗擊新冠肺炎疫情（校訂）" in hant.read_text(encoding="utf-8")
-    assert run_translations(project, "status").returncode == 0
-    # A machine entry whose source changes is regenerated; the correction goes stale.
-    plan = project / "data" / "plans" / "fa2020.yaml"
-    _edit(plan, "  title: 共同抗击新冠肺炎疫情\n", "  title: 共同抗击新冠肺炎疫情工作\n")
-    _edit(plan, "  title: 联合举办青少年篮球赛、足球赛等活动\n", "  title: 联合举办青少年篮球赛等活动\n")
-    assert run_translations(project, "sync").returncode == 0
-    text = hant.read_text(encoding="utf-8")
-    assert "共同抗擊新冠肺炎疫情（校訂）" in text
-    assert "text: 聯合舉辦青少年籃球賽等活動" in text
-    status = run_translations(project, "status")
+    old_text = site.sources["item.br2020-22.text"].text
+    new_text = old_text.replace("总结工作进展", "总结工作成果")
+    assert new_text != old_text
+    replace_once(project / "data" / "plans" / "br2020.yaml", "总结工作进展", "总结工作成果")
+    set_translation(project, "pt", "item.fa2020-05.text", "")  # a translation not yet made
+    before = po_entries(project, "pt")
+    sync = plansite(project, "sync")
+    assert sync.returncode == 1, sync.stdout + sync.stderr  # files changed
+    assert plansite(project, "sync", "--check").returncode == 0  # and are now up to date
+    after = po_entries(project, "pt")
+    changed = {k for k in after if (after[k].msgid, after[k].msgstr, after[k].flags) != (before[k].msgid, before[k].msgstr, before[k].flags)}
+    assert changed == {"item.br2020-22.text"}
+    entry = after["item.br2020-22.text"]
+    assert entry.flags == ["fuzzy"] and entry.previous_msgid == old_text and entry.msgid == new_text
+    assert entry.msgstr == before["item.br2020-22.text"].msgstr
+    written = (project / "data" / "locales" / "pt.po").read_text(encoding="utf-8")
+    assert re.search(r'#, fuzzy\n#\| msgid ""\n#\| "根据联席会议制度', written)  # as msgmerge writes it
+    hant = po_entries(project, "zh-Hant")["item.br2020-22.text"]
+    assert "fuzzy" not in hant.flags and "總結工作成果" in hant.msgstr
+    status = plansite(project, "status")
     assert status.returncode == 1
-    assert "zh-Hant: stale: item.fa2020-61.title" in status.stdout
-    assert "zh-Hant: stale: item.fa2020-57.title" not in status.stdout
+    assert re.findall(r"^(\S+): (fuzzy|untranslated): (\S+)$", status.stdout, re.M) == [
+        ("pt", "untranslated", "item.fa2020-05.text"), ("pt", "fuzzy", "item.br2020-22.text")]
+
+    result = mkdocs(project, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    page = (project / "site" / "pt" / "belt-and-road-2020" / "22" / "index.html").read_text(encoding="utf-8")
+    notice = re.search(r'<div[^>]*data-translation-notice="fuzzy"[^>]*>(.*?)</div>', page, re.S)
+    assert notice and 'href="../../../belt-and-road-2020/22/"' in notice[1] and 'hreflang="zh-Hans"' in notice[1]
+    assert before["item.br2020-22.text"].msgstr in page  # the old translation, still shown
+    fallback = (project / "site" / "pt" / "framework-agreement-2020" / "5" / "index.html").read_text(encoding="utf-8")
+    assert 'data-translation-notice="untranslated"' in fallback
+    assert '<p lang="zh-Hans" class="plan-item__text">加快推动澳门中医药产业发展在横琴先行先试政策落地。</p>' in fallback
+    status_page = (project / "site" / "pt" / "translation-status" / "index.html").read_text(encoding="utf-8")
+    listed = re.findall(r'<li data-status="(\w+)"><code>([\w.-]+)</code>.*?<a href="([^"]+)"', status_page)
+    assert ("fuzzy", "item.br2020-22.text", "../belt-and-road-2020/22/") in listed
+    assert ("missing", "item.fa2020-05.text", "../framework-agreement-2020/5/") in listed
 
 
-def test_fingerprints_report_stale_and_missing(tmp_path: Path, site: Site):
+def test_removed_and_new_sources_become_obsolete_and_empty_entries(tmp_path: Path):
     project = copy_project(tmp_path)
-    pt = project / "data" / "locales" / "pt.yaml"
-    entry = site.catalogs["pt"].entries["item.br2020-22.text"]
-    assert entry.source == fingerprint(site.sources["item.br2020-22.text"])
-    _edit(project / "data" / "plans" / "br2020.yaml", "总结工作进展", "总结工作成果")
-    text = pt.read_text(encoding="utf-8")
-    pt.write_text(re.sub(r"item\.br2020-21\.title:\n  source: \w+\n  text: .*\n", "", text), encoding="utf-8")
-    assert run_translations(project, "sync").returncode == 0  # zh-Hant follows by itself
-    result = run_translations(project, "status")
+    pt_before = po_entries(project, "pt")["ui.breadcrumb"].msgstr
+    replace_once(project / "data" / "ui.yaml", "breadcrumb: 位置\n", "trail: 位置\n")
+    replace_once(project / "overrides" / "pages" / "_parts.html", "t('breadcrumb')", "t('trail')")
+    assert plansite(project, "sync").returncode == 1
+    text = (project / "data" / "locales" / "pt.po").read_text(encoding="utf-8")
+    assert f'#~ msgctxt "ui.breadcrumb"\n#~ msgid "位置"\n#~ msgstr "{pt_before}"' in text
+    entries = po_entries(project, "pt")
+    assert "ui.breadcrumb" not in entries and entries["ui.trail"].msgstr == ""
+    status = plansite(project, "status")
+    assert status.returncode == 1 and "pt: untranslated: ui.trail" in status.stdout
+    # The obsolete entry is never read, and the build still works.
+    assert mkdocs(project, "build", "--strict").returncode == 0
+
+
+def test_a_corrected_zh_hant_entry_survives_sync(tmp_path: Path):
+    project = copy_project(tmp_path)
+    # A translator corrects item 61's title; OpenCC made 共同抗擊新冠肺炎疫情.
+    set_translation(project, "zh-Hant", "item.fa2020-61.title", "共同抗擊新冠肺炎疫情（校訂）")
+    assert plansite(project, "sync").returncode == 0  # nothing to change: the correction stays
+    assert po_entries(project, "zh-Hant")["item.fa2020-61.title"].msgstr == "共同抗擊新冠肺炎疫情（校訂）"
+    assert plansite(project, "status").returncode == 0
+    # A machine entry whose source changes is regenerated; the correction goes fuzzy.
+    plan = project / "data" / "plans" / "fa2020.yaml"
+    replace_once(plan, "  title: 共同抗击新冠肺炎疫情\n", "  title: 共同抗击新冠肺炎疫情工作\n")
+    replace_once(plan, "  title: 联合举办青少年篮球赛、足球赛等活动\n", "  title: 联合举办青少年篮球赛等活动\n")
+    assert plansite(project, "sync").returncode == 1
+    entries = po_entries(project, "zh-Hant")
+    corrected, machine = entries["item.fa2020-61.title"], entries["item.fa2020-57.title"]
+    assert corrected.msgstr == "共同抗擊新冠肺炎疫情（校訂）" and corrected.flags == ["fuzzy"]
+    assert corrected.previous_msgid == "共同抗击新冠肺炎疫情"
+    assert machine.msgstr == "聯合舉辦青少年籃球賽等活動" and "fuzzy" not in machine.flags
+    status = plansite(project, "status")
+    assert status.returncode == 1
+    assert "zh-Hant: fuzzy: item.fa2020-61.title" in status.stdout
+    assert "zh-Hant: fuzzy: item.fa2020-57.title" not in status.stdout
+    assert "pt: fuzzy: item.fa2020-57.title" in status.stdout  # a translation by a person: checked by one
+
+
+def test_portuguese_plural_forms(site: Site, built_site: Path):
+    pt = site.catalogs["pt"]
+    assert pt.plural("ui.items_count", 1).format(count=1) == "1 item"
+    assert pt.plural("ui.items_count", 2).format(count=2) == "2 itens"
+    assert pt.plural("ui.items_count", 0).format(count=0) == "0 itens"
+    assert pt.plural("ui.sections_count", 1).format(count=1) == "1 parte"
+    assert site.catalogs["zh-Hant"].plural("ui.items_count", 1).format(count=1) == "1 項"
+    wrong = re.compile(r"\b1 (itens|partes|resultados)\b")
+    pages = [p for p in (built_site / "pt").rglob("*.html") if wrong.search(p.read_text(encoding="utf-8"))]
+    assert pages == []
+    one = (built_site / "pt" / "places" / "pearl-river-delta" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"\(1 item\)", one)
+
+
+def test_a_broken_po_file_names_the_file_and_line(tmp_path: Path):
+    project = copy_project(tmp_path)
+    path = project / "data" / "locales" / "pt.po"
+    text = path.read_text(encoding="utf-8")
+    line = text[: text.index('msgctxt "item.fa2020-02.title"')].count("\n") + 2
+    path.write_text(text.replace('msgctxt "item.fa2020-02.title"\nmsgid "', 'msgctxt "item.fa2020-02.title"\nmsgid ', 1), encoding="utf-8")
+    result = plansite(project, "status")
     assert result.returncode == 1
-    assert "pt: stale: item.br2020-22.text" in result.stdout
-    assert "pt: missing: item.br2020-21.title" in result.stdout
-    assert re.search(r"^pt\s+\d+\s+1\s+1$", result.stdout, re.M), result.stdout
+    assert re.search(rf"data/locales/pt.po:{line}: not a valid PO line", result.stderr), result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_every_portuguese_text_uses_the_glossary_terms(site: Site):
@@ -121,7 +208,7 @@ def test_every_portuguese_text_uses_the_glossary_terms(site: Site):
         if entry is None:
             continue
         for term in glossary:
-            if term.zh_hans in source and not term.pt_matches(entry.text):
+            if term.zh_hans in source.text and not term.pt_matches(entry.text):
                 misses.append(f"{key}: {term.zh_hans} → {term.pt!r} not in {entry.text[:60]!r}")
     assert misses == [], "\n".join(misses)
 
@@ -166,29 +253,17 @@ def test_parallel_view_shows_each_item_in_every_language(built_site: Path, site:
         assert site.catalogs[code].text("item.br2020-22.text") in row
 
 
-def test_missing_translation_falls_back_visibly(tmp_path: Path):
-    project = copy_project(tmp_path)
-    pt = project / "data" / "locales" / "pt.yaml"
-    text = pt.read_text(encoding="utf-8")
-    pt.write_text(re.sub(r"item\.fa2020-05\.text:\n  source: \w+\n  text: .*\n", "", text), encoding="utf-8")
-    result = mkdocs(project, "build", "--strict")
-    assert result.returncode == 0, result.stderr
-    page = (project / "site" / "pt" / "framework-agreement-2020" / "5" / "index.html").read_text(encoding="utf-8")
-    assert 'class="plan-notice plan-notice--fallback"' in page
-    assert '<p lang="zh-Hans" class="plan-item__text">加快推动澳门中医药产业发展在横琴先行先试政策落地。</p>' in page
-    assert run_translations(project, "status").returncode == 1
-
-
 def test_a_fourth_language_is_one_config_entry(tmp_path: Path):
     project = copy_project(tmp_path)
-    _edit(
+    replace_once(
         project / "mkdocs.yml",
         "        - locale: pt\n          name: Português\n          build: true\n",
         "        - locale: pt\n          name: Português\n          build: true\n"
         "        - locale: en\n          name: English\n          build: true\n",
     )
-    (project / "data" / "locales" / "en.yaml").write_text(
-        f"ui.home:\n  source: {fingerprint('首页')}\n  text: Home\n", encoding="utf-8"
+    (project / "data" / "locales" / "en.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        'msgctxt "ui.home"\nmsgid "首页"\nmsgstr "Home"\n', encoding="utf-8"
     )
     result = mkdocs(project, "build", "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -197,5 +272,5 @@ def test_a_fourth_language_is_one_config_entry(tmp_path: Path):
     assert "plan-notice--fallback" in page
     assert '<a href="../../">Home</a>' in page
     assert '<link rel="alternate" hreflang="en" href="https://gdmo-plans.example.org/en/belt-and-road-2020/3/">' in page
-    status = run_translations(project, "status")
+    status = plansite(project, "status")
     assert re.search(r"^en\s+1\s+0\s+\d+$", status.stdout, re.M), status.stdout

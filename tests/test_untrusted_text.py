@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project, mkdocs, replace_once
+from conftest import ROOT, copy_project, mkdocs, replace_once, set_translation
 from plansite import feed, manifest
 from plansite.model import InvalidData, load_glossary
 from plansite.site import Site, configured_locales
@@ -49,19 +49,6 @@ def replace_line(path: Path, start: str, new: str) -> int:
 def yaml_text(value: str) -> str:
     """A YAML double-quoted scalar (JSON is valid YAML and escapes every code point we plant)."""
     return json.dumps(value, ensure_ascii=True)
-
-
-def set_translation(project: Path, locale: str, key: str, text: str) -> int:
-    """Replace a translation in a locale file; returns the line of the translated text."""
-    path = project / "data" / "locales" / f"{locale}.yaml"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    start = lines.index(f"{key}:\n")
-    for n in range(start + 1, start + 3):
-        if lines[n].startswith("  text:"):
-            lines[n] = f"  text: {yaml_text(text)}\n"
-            path.write_text("".join(lines), encoding="utf-8")
-            return n + 1
-    raise AssertionError(f"{key} has no text line")
 
 
 def load_site(project: Path) -> Site:
@@ -269,8 +256,8 @@ FIELD_FILES = {
     "item title": "data/plans/fa2020.yaml", "item text": "data/plans/fa2020.yaml", "section title": "data/plans/fa2020.yaml",
     "plan title": "data/plans/br2020.yaml", "place name": "data/places.yaml", "place alias": "data/places.yaml",
     "domain description": "data/domains.yaml", "glossary": "data/glossary.yaml", "changelog summary": "data/changelog.yaml", "changelog translation": "data/changelog.yaml",
-    "ui string": "data/ui.yaml", "pt translation": "data/locales/pt.yaml", "pt ui translation": "data/locales/pt.yaml",
-    "zh-Hant translation": "data/locales/zh-Hant.yaml",
+    "ui string": "data/ui.yaml", "pt translation": "data/locales/pt.po", "pt ui translation": "data/locales/pt.po",
+    "zh-Hant translation": "data/locales/zh-Hant.po",
 }
 
 
@@ -329,7 +316,7 @@ def test_translated_placeholders_must_be_the_sources(project: Path, locale: str,
     line = set_translation(project, locale, "ui.item_heading", text)
     with pytest.raises(InvalidData) as caught:
         load_site(project)
-    assert re.search(rf"data/locales/{locale}.yaml:{line}: 'ui.item_heading': .*{message}", str(caught.value)), str(caught.value)
+    assert re.search(rf"data/locales/{locale}.po:{line}: 'ui.item_heading': .*{message}", str(caught.value)), str(caught.value)
 
 
 def test_template_syntax_in_an_interface_string_is_refused(project: Path):
@@ -428,7 +415,7 @@ def built_copy(tmp_path_factory: pytest.TempPathFactory, built_site: Path) -> Pa
 FAILURES = [
     # (case, how to break the copy, what the one-line error must say)
     ("parent loop", lambda p: replace_once(p / "data/places.yaml", *PLACE_LOOP), r"data/places.yaml:\d+: place mainland: its parents loop"),
-    ("control character in a translation", lambda p: set_translation(p, "pt", "item.fa2020-01.title", "A\u0007"), r"data/locales/pt.yaml:\d+: 'item.fa2020-01.title': control character U\+0007"),
+    ("control character in a translation", lambda p: set_translation(p, "pt", "item.fa2020-01.title", "A\u0007"), r"data/locales/pt.po:\d+: 'item.fa2020-01.title': control character U\+0007"),
     ("redirect onto a feed", lambda p: (p / "data/redirects.yaml").write_text("redirects:\n  - from: /feed.xml/\n    to: /framework-agreement-2020/1/\n", encoding="utf-8"), r"data/redirects.yaml:2: "),
     ("template error while rendering", lambda p: replace_once(p / "overrides/pages/item.html", "{{ parts.item_heading(item) }}", "{{ item.no_such_field.x }}"), r"/[\w-]+/\d+/: cannot render the item page '\w+-\d+' \(zh-Hans\) from data/plans/\w+.yaml:\d+: UndefinedError"),
 ]

@@ -360,9 +360,9 @@ def site_cards(site: "Site", site_url: str) -> dict[str, CardText]:
             cards[card_path(loc.code, item.id)] = CardText(
                 loc.code,
                 name,
-                catalog.text(f"plan.{item.plan_id}.short_title"),
+                catalog.text(site.data.plan(item.plan_id).key("short_title")),
                 catalog.text("ui.item_label").format(number=item.number),
-                catalog.text(f"item.{item.id}.title"),
+                catalog.text(item.key("title")),
                 _footer(site_url, site.item_url(item, loc.code)),
             )
     return cards
@@ -428,3 +428,17 @@ def write_cards(site: "Site", site_url: str, site_dir: Path, cache_dir: Path) ->
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
     return CardReport(drawn=len(to_draw), reused=len(cards) - len(to_draw))
+
+
+def prune_cache(site: "Site", site_url: str, cache_dir: Path, dry_run: bool = False) -> list[Path]:
+    """Cached cards that the current data, fonts, code and site address would not use."""
+    if not cache_dir.is_dir():
+        return []
+    files = font_files()
+    code = _code_fingerprint()
+    wanted = {f"{cache_key(card, files, code)}.png" for card in site_cards(site, site_url).values()}
+    stale = sorted(p for p in cache_dir.iterdir() if p.is_file() and p.name not in wanted)
+    if not dry_run:
+        for path in stale:
+            path.unlink()
+    return stale

@@ -1,26 +1,29 @@
-"""Writing locale files: zh-Hant from OpenCC, imports from translators, status."""
+"""Writing the PO files: `sync` with gettext's msgmerge rules, and zh-Hant made by
+OpenCC plus the project's corrections.
+
+msgmerge rules: an entry whose zh-Hans text changed keeps its translation, is
+marked `#, fuzzy` and records the text it was translated from as `#| msgid`; a new
+text gets an empty entry; an entry whose text is gone becomes obsolete (`#~`),
+kept at the end of the file for reference. zh-Hant is the exception for machine
+entries: OpenCC's output is regenerated, never fuzzy; a translator's correction
+(any text OpenCC would not have made) is kept and treated like any translation.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
+
+import polib
 
 from . import yamlio
-from .l10n import Catalog, Entry, fingerprint
+from .l10n import SourceText, po_path, read_po
 from .model import InvalidData
 from .textclean import artefacts_in
 from .yamlio import DataError, Mapping, Sequence
-
-HEADER = """\
-# {locale} translations, keyed by the stable id of each zh-Hans source text.
-#   source: fingerprint of the zh-Hans text this entry was translated from
-#   text:   the translation; edit freely
-# `python scripts/translations.py status` lists what is missing or stale.
-"""
-# zh-Hant entries made by OpenCC carry `source` and `text` and are redone by
-# `translations.py sync`; an entry whose text differs from OpenCC's output is a
-# translator's correction and is kept.
 
 
 @lru_cache(maxsize=2)
@@ -68,6 +71,19 @@ class Traditional:
                 out = out.replace(to_traditional(hans), hant)
         return out.translate(_TO_CORNERS)
 
+    def could_have_made(self, source: str, text: str) -> bool:
+        """Whether `text` is this converter's output for `source`, with or without any
+        of the phrase corrections or corner quotes (which may have been added since):
+        if so it is machine output and is regenerated, not a translator's correction."""
+        made = self.convert(source)
+        if text == made:
+            return True
+        bare = to_traditional(source)
+        if len(made) != len(text) or len(bare) != len(text):
+            return text in (bare, bare.translate(_TO_CORNERS))
+        cornered = bare.translate(_TO_CORNERS)
+        return all(t in (m, b, c) for t, m, b, c in zip(text, made, bare, cornered))
+
     def back(self, text: str) -> str:
         """zh-Hant → zh-Hans, for checking that a plan text still says what was published."""
         return to_simplified(text.translate(_FROM_CORNERS))
@@ -100,52 +116,132 @@ def load_traditional(root: Path) -> Traditional:
     return Traditional(tuple(phrases))
 
 
-def sync_traditional(catalog: Catalog, traditional: Traditional) -> tuple[dict[str, Entry], int]:
-    """zh-Hant entries for every source string, keeping corrections by hand.
-
-    An entry is machine-made when its text is what OpenCC makes of *some* source:
-    it is then regenerated from the current source.  Anything else was corrected
-    by a person and stays, marked stale if its source has changed.
-    """
-    entries: dict[str, Entry] = {}
-    changed = 0
-    for key, source in catalog.sources.items():
-        machine = traditional.convert(source)
-        old = catalog.entries.get(key)
-        is_correction = old is not None and old.text != machine and not _is_machine_text(old, traditional)
-        if is_correction:
-            entries[key] = old
-            continue
-        entries[key] = Entry(machine, fingerprint(source), 0)
-        if old is None or old.text != machine or old.source != fingerprint(source):
-            changed += 1
-    return entries, changed
+# The header every PO file gets. Plural-Forms is the locale's own rule and is kept
+# from the file; a new locale starts with the common one-or-many rule.
+DEFAULT_PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
+HEADER_COMMENT = """{locale} ({language}) translations of the Guangdong–Macao cooperation plans site.
+msgctxt: the key of the text (do not change it). msgid: the zh-Hans text.
+msgstr: your translation. After editing data/, run `python -m plansite sync`;
+`python -m plansite status` lists what is untranslated or fuzzy.
+A fuzzy entry's zh-Hans text has changed since it was translated (`#|` shows the
+old text): check the translation, then remove the fuzzy flag."""
 
 
-def _is_machine_text(entry: Entry, traditional: Traditional) -> bool:
-    # A machine entry whose source changed: converting its text back gives the old
-    # source, whose fingerprint is recorded in the entry.
-    back = traditional.back(entry.text)
-    return fingerprint(back) == entry.source and traditional.convert(back) == entry.text
+@dataclass
+class SyncResult:
+    new: int = 0
+    fuzzy: int = 0  # entries newly marked fuzzy
+    regenerated: int = 0  # zh-Hant machine entries redone
+    obsolete: int = 0  # entries newly made obsolete
+    changed: bool = False  # whether the file was rewritten
 
 
-def write_catalog(path: Path, locale: str, order: list[str], entries: dict[str, Entry]) -> bool:
-    """Write a locale file in source order; returns whether it changed."""
-    doc = {key: {"source": entries[key].source, "text": entries[key].text} for key in order if key in entries}
-    text = HEADER.format(locale=locale) + yamlio.dump(doc)
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return True
+def sync_po(
+    root: Path,
+    locale: str,
+    language: str,
+    sources: dict[str, SourceText],
+    describe: Callable[[SourceText], str],
+    traditional: "Traditional | None" = None,
+    check: bool = False,
+) -> SyncResult:
+    """Bring data/locales/<locale>.po up to date with the zh-Hans sources; with
+    `check`, write nothing. `traditional`, for zh-Hant, fills and regenerates
+    machine entries."""
+    path = po_path(root, locale)
+    display = f"data/locales/{locale}.po"
+    old = read_po(path, display) if path.exists() else polib.POFile()
+    nplurals = _nplurals(old.metadata.get("Plural-Forms", DEFAULT_PLURAL_FORMS))
+    live = {e.msgctxt: e for e in old if not e.obsolete and e.msgctxt}
+    gone = {e.msgctxt: e for e in old if e.obsolete and e.msgctxt}
+    result = SyncResult()
+
+    po = polib.POFile(wrapwidth=78)
+    po.header = HEADER_COMMENT.format(locale=locale, language=language)
+    # What translators' tools maintain (revision date, translator, team) is kept from
+    # the file; what the project owns is rewritten.
+    kept = {name: old.metadata.get(name) or default for name, default in (
+        ("PO-Revision-Date", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")),
+        ("Last-Translator", "gdmo-plans translators"),
+        ("Language-Team", f"{language} ({locale})"),
+    )}
+    po.metadata = {
+        "Project-Id-Version": "gdmo-plans",
+        **kept,
+        "Language": locale.replace("-", "_"),  # gettext spells zh_Hant
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": old.metadata.get("Plural-Forms", DEFAULT_PLURAL_FORMS),
+    }
+    for key, source in sources.items():
+        before = live.pop(key, None) or gone.pop(key, None)
+        entry = polib.POEntry(msgctxt=key, msgid=source.text, comment=describe(source))
+        entry.occurrences = [tuple(source.reference.rsplit(":", 1))]
+        if source.plural:
+            entry.msgid_plural = source.text  # Chinese has one form; the translation has nplurals
+        forms = _forms(before, nplurals) if before else ()
+        if before is not None:
+            entry.tcomment = before.tcomment  # a translator's own notes stay
+        machine = traditional is not None and (before is None or not any(forms) or traditional.could_have_made(before.msgid, _text(forms)))
+        if machine:
+            made = traditional.convert(source.text)
+            forms = (made,) * (nplurals if source.plural else 1)
+            if before is not None and (_forms(before, nplurals) != forms or before.msgid != source.text or before.obsolete):
+                result.regenerated += 1
+        elif before is not None and any(forms):
+            if before.msgid != source.text or before.obsolete or "fuzzy" in before.flags:
+                entry.flags.append("fuzzy")
+                # The text it was translated from: kept from an earlier sync if still fuzzy.
+                entry.previous_msgid = before.previous_msgid if ("fuzzy" in before.flags and before.previous_msgid) else before.msgid
+                if "fuzzy" not in before.flags or before.obsolete:
+                    result.fuzzy += 1
+            if source.plural and len(forms) == 1:
+                forms = forms * nplurals
+            elif not source.plural and len(forms) > 1:
+                forms = forms[:1]
+        else:
+            forms = ()
+            if before is None:
+                result.new += 1
+        _set_forms(entry, forms, source.plural, nplurals)
+        po.append(entry)
+    for key, before in live.items():  # texts that are gone: kept, obsolete, if they held a translation
+        if any(_forms(before, nplurals)):
+            before.obsolete = True
+            before.comment = ""
+            before.occurrences = []
+            po.append(before)
+            result.obsolete += 1
+    for before in gone.values():
+        po.append(before)
+    text = str(po)  # as polib itself saves it: a file saved by polib needs no rewrite
+    result.changed = not path.exists() or path.read_text(encoding="utf-8") != text
+    if result.changed and not check:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return result
 
 
-def import_translations(catalog: Catalog, translations: dict[str, str]) -> dict[str, Entry]:
-    """Entries from a flat key → text mapping (what translation tools exchange),
-    each stamped with the fingerprint of the current source."""
-    entries = dict(catalog.entries)
-    for key, text in translations.items():
-        if key not in catalog.sources:
-            raise KeyError(f"'{key}' is not a source key")
-        entries[key] = Entry(text, fingerprint(catalog.sources[key]), 0)
-    return entries
+def _nplurals(header: str) -> int:
+    try:
+        return int(header.split(";")[0].split("=")[1])
+    except (IndexError, ValueError):
+        return 2
+
+
+def _forms(entry: polib.POEntry, nplurals: int) -> tuple[str, ...]:
+    if entry.msgid_plural:
+        return tuple(entry.msgstr_plural.get(i, "") for i in range(nplurals))
+    return (entry.msgstr,)
+
+
+def _text(forms: tuple[str, ...]) -> str:
+    return forms[-1] if forms else ""
+
+
+def _set_forms(entry: polib.POEntry, forms: tuple[str, ...], plural: bool, nplurals: int) -> None:
+    if plural:
+        entry.msgstr_plural = {i: (forms[i] if i < len(forms) else "") for i in range(nplurals)}
+    else:
+        entry.msgstr = forms[0] if forms else ""

@@ -205,10 +205,10 @@ def feed_xml(site: "Site", changelog: Changelog, locale: str, site_url: str) -> 
         summary, summary_lang = change.summary_in(locale, site.traditional)
         for item_id in change.items:
             item = site.data.item(item_id)
-            plan_title = catalog.text(f"plan.{item.plan_id}.short_title")
+            plan_title = catalog.text(site.data.plan(item.plan_id).key("short_title"))
             entry = _sub(root, "entry")
             _sub(entry, "id", uuid.uuid5(changelog.feed_id, f"{locale}/{change.date}/{change.ordinal}/{item_id}").urn)
-            title = heading.format(number=item.number, title=catalog.text(f"item.{item_id}.title"))
+            title = heading.format(number=item.number, title=catalog.text(item.key("title")))
             _sub(entry, "title", f"{title} · {plan_title}")
             _sub(entry, "updated", change.date + TIME_OF_DAY)
             _sub(

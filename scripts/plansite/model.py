@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar
 
 from . import yamlio
 from .textclean import artefacts_in
@@ -32,22 +32,48 @@ class InvalidData(Exception):
         super().__init__("\n".join(str(e) for e in errors))
 
 
-@dataclass(frozen=True)
-class Subsection:
-    number: int
-    title: str
+class Translatable:
+    """Data that has text to translate owns the keys of its texts (`item.key("title")`
+    is "item.fa2020-07.title"): nothing else spells a translation key."""
+
+    KIND: ClassVar[str]
+    TEXT_FIELDS: ClassVar[tuple[str, ...]]
 
     @property
-    def anchor(self) -> str:
-        return f"part-{self.number}"
+    def key_id(self) -> str:
+        return self.id  # type: ignore[attr-defined]
+
+    def key(self, text_field: str) -> str:
+        if text_field not in self.TEXT_FIELDS:
+            raise KeyError(f"{self.KIND} has no text field '{text_field}' (it has {', '.join(self.TEXT_FIELDS)})")
+        return f"{self.KIND}.{self.key_id}.{text_field}"
 
 
 @dataclass(frozen=True)
-class Section:
+class Subsection(Translatable):
+    KIND = "subsection"
+    TEXT_FIELDS = ("title",)
+
+    section_id: str
+    number: int
+    title: str
+    line: int = field(default=0, compare=False)
+
+    @property
+    def key_id(self) -> str:
+        return f"{self.section_id}-{self.number}"
+
+
+@dataclass(frozen=True)
+class Section(Translatable):
+    KIND = "section"
+    TEXT_FIELDS = ("title",)
+
     plan_id: str
     number: int
     title: str
     subsections: tuple[Subsection, ...] = ()
+    line: int = field(default=0, compare=False)
 
     @property
     def id(self) -> str:
@@ -70,7 +96,10 @@ class ProgressNote:
 
 
 @dataclass(frozen=True)
-class Item:
+class Item(Translatable):
+    KIND = "item"
+    TEXT_FIELDS = ("title", "text")
+
     id: str
     plan_id: str
     number: int
@@ -89,7 +118,10 @@ class Item:
 
 
 @dataclass(frozen=True)
-class Plan:
+class Plan(Translatable):
+    KIND = "plan"
+    TEXT_FIELDS = ("title", "short_title")
+
     id: str
     slug: str
     year: int
@@ -108,20 +140,28 @@ class Plan:
 
 
 @dataclass(frozen=True)
-class Place:
+class Place(Translatable):
+    KIND = "place"
+    TEXT_FIELDS = ("name", "description")
+
     id: str
     parent: str | None
     name: str
     aliases: tuple[str, ...]
     description: str
     coordinates: tuple[float, float] | None
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
-class Domain:
+class Domain(Translatable):
+    KIND = "domain"
+    TEXT_FIELDS = ("name", "description")
+
     id: str
     name: str
     description: str
+    line: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -327,13 +367,13 @@ def _load_plan(path: Path, display: str, reserved: frozenset[str]) -> tuple[Plan
             elif sub_number is not None and sub_number != len(subs) + 1:
                 c.error(sm.line_of("number"), f"{sub_where}: subsection number {sub_number} out of order; the subsections of a section are numbered 1, 2, 3… in the order listed (expected {len(subs) + 1})")
             elif sub_title is not None:
-                subs.append(Subsection(sub_number, sub_title))
+                subs.append(Subsection(f"{plan_id}-s{number}", sub_number, sub_title, raw_subs.item_lines[k]))
         if number is not None and any(s.number == number for s in sections):
             c.error(m.line_of("number"), f"{where}: duplicate section number {number}")
         elif number is not None and number != len(sections) + 1:
             c.error(m.line_of("number"), f"{where}: section number {number} out of order; sections are numbered 1, 2, 3… in the order listed (expected {len(sections) + 1})")
         elif sec_title is not None:
-            sections.append(Section(plan_id or "", number, sec_title, tuple(subs)))
+            sections.append(Section(plan_id or "", number, sec_title, tuple(subs), raw_sections.item_lines[n]))
 
     items: list[Item] = []
     raw_items = c.field(top, "items", "plan", list) if "items" in top else None
@@ -454,7 +494,7 @@ def _load_places(path: Path, display: str) -> tuple[list[Place], list[DataError]
         if pid:
             lines[pid] = m.line_of("id")
         if pid and name and description and aliases is not None:
-            places.append(Place(pid, parent, name, aliases, description, coords))
+            places.append(Place(pid, parent, name, aliases, description, coords, doc.item_lines[n]))
     by_id = {p.id: p for p in places}
     for p in places:
         if p.parent and p.parent not in by_id:
@@ -493,7 +533,7 @@ def _load_domains(path: Path, display: str) -> tuple[list[Domain], list[DataErro
         name = c.text(m, "name", f"domain {did}")
         description = c.text(m, "description", f"domain {did}")
         if did and name and description:
-            domains.append(Domain(did, name, description))
+            domains.append(Domain(did, name, description, doc.item_lines[n]))
     return domains, c.errors
 
 

@@ -39,17 +39,17 @@ def items_document(site: Site) -> dict[str, Any]:
                 "id": plan.id,
                 "slug": plan.slug,
                 "year": plan.year,
-                "title": _localised(site, f"plan.{plan.id}.title"),
-                "short_title": _localised(site, f"plan.{plan.id}.short_title"),
+                "title": _localised(site, plan.key("title")),
+                "short_title": _localised(site, plan.key("short_title")),
                 "url": _urls(site, "plan", plan.id),
                 "sections": [
                     {
                         "id": section.id,
                         "number": section.number,
-                        "title": _localised(site, f"section.{section.id}.title"),
+                        "title": _localised(site, section.key("title")),
                         "url": _urls(site, "section", section.id),
                         "subsections": [
-                            {"number": sub.number, "title": _localised(site, f"subsection.{section.id}-{sub.number}.title")}
+                            {"number": sub.number, "title": _localised(site, sub.key("title"))}
                             for sub in section.subsections
                         ],
                     }
@@ -64,8 +64,8 @@ def items_document(site: Site) -> dict[str, Any]:
             "number": item.number,
             "section": f"{item.plan_id}-s{item.section}",
             "subsection": item.subsection,
-            "title": _localised(site, f"item.{item.id}.title"),
-            "text": _localised(site, f"item.{item.id}.text"),
+            "title": _localised(site, item.key("title")),
+            "text": _localised(site, item.key("text")),
             "url": _urls(site, "item", item.id),
             "places": list(item.places),
             "domains": list(item.domains),
@@ -77,7 +77,7 @@ def items_document(site: Site) -> dict[str, Any]:
         {
             "id": place.id,
             "parent": place.parent,
-            "name": _localised(site, f"place.{place.id}.name"),
+            "name": _localised(site, place.key("name")),
             "url": _urls(site, "place", place.id) if ("place", place.id) in site.specs_by_ref else {},
         }
         for place in data.places
@@ -85,7 +85,7 @@ def items_document(site: Site) -> dict[str, Any]:
     domains = [
         {
             "id": domain.id,
-            "name": _localised(site, f"domain.{domain.id}.name"),
+            "name": _localised(site, domain.key("name")),
             "url": _urls(site, "domain", domain.id) if ("domain", domain.id) in site.specs_by_ref else {},
         }
         for domain in data.domains
@@ -180,14 +180,15 @@ class Resource:
     rows: int  # records (CSV: rows below the header)
     tabular: bool = True
     plan_id: str | None = None
+    plan_key: str | None = None  # the key of the plan's short title, for the description
     locale: str | None = None
 
     def describe(self, catalog) -> str:  # noqa: ANN001
         """The title in the catalog's language (the plan's name too; a language by its own name)."""
         values = dict(self.values)
-        if self.plan_id:
-            values["plan"] = catalog.text(f"plan.{self.plan_id}.short_title")
-        return catalog.text(f"ui.{self.key}").format(**values)
+        if self.plan_key:
+            values["plan"] = catalog.text(self.plan_key)
+        return catalog.plural(f"ui.{self.key}", values["count"]).format(**values)
 
 
 def plan_csv_path(plan_id: str, locale: str) -> str:
@@ -208,7 +209,7 @@ PLAN_CSV_FIELDS = (
     Field("places", "string", "field_places"),
     Field("domains", "string", "field_domains"),
 )
-TEXT_STATUS = {"source": "official", "done": "current", "stale": "stale", "missing": "missing"}
+TEXT_STATUS = {"source": "official", "done": "current", "fuzzy": "stale", "missing": "missing"}  # published vocabulary: fuzzy is "stale"
 
 
 def resources(site: Site) -> list[Resource]:
@@ -262,6 +263,7 @@ def resources(site: Site) -> list[Resource]:
                     PLAN_CSV_FIELDS,
                     len(plan.items),
                     plan_id=plan.id,
+                    plan_key=plan.key("short_title"),
                     locale=loc.code,
                 )
             )
@@ -279,16 +281,16 @@ def plan_csv(site: Site, plan_id: str, locale: str, site_url: str | None) -> str
     for item in plan.items:
         section = plan.section(item.section)
         sub = section.subsection(item.subsection) if item.subsection else None
-        text = catalog.lookup(f"item.{item.id}.text")
-        title = catalog.lookup(f"item.{item.id}.title")
+        text = catalog.lookup(item.key("text"))
+        title = catalog.lookup(item.key("title"))
         writer.writerow(
             [
                 item.id,
                 item.number,
                 section.number,
-                catalog.text(f"section.{section.id}.title"),
+                catalog.text(section.key("title")),
                 sub.number if sub else "",
-                catalog.text(f"subsection.{section.id}-{sub.number}.title") if sub else "",
+                catalog.text(sub.key("title")) if sub else "",
                 "" if title.status == "missing" else title.text,
                 "" if text.status == "missing" else text.text,
                 TEXT_STATUS[text.status],

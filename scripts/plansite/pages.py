@@ -56,17 +56,17 @@ def page_specs(data: SiteData) -> list[PageSpec]:
         PageSpec("domains", "domains", "domains", "ui.domains_title"),
         PageSpec("downloads", "downloads", "downloads", "ui.downloads_title"),
     ]
-    specs += [PageSpec("place", f"places/{p.id}", p.id, f"place.{p.id}.name") for p in data.places]
-    specs += [PageSpec("domain", f"domains/{d.id}", d.id, f"domain.{d.id}.name") for d in data.domains]
+    specs += [PageSpec("place", f"places/{p.id}", p.id, p.key("name")) for p in data.places]
+    specs += [PageSpec("domain", f"domains/{d.id}", d.id, d.key("name")) for d in data.domains]
     for plan in data.plans:
-        specs.append(PageSpec("plan", plan_path(plan.slug), plan.id, f"plan.{plan.id}.short_title"))
+        specs.append(PageSpec("plan", plan_path(plan.slug), plan.id, plan.key("short_title")))
         for section in plan.sections:
-            specs.append(PageSpec("section", section_path(plan.slug, section.number), section.id, f"section.{section.id}.title"))
+            specs.append(PageSpec("section", section_path(plan.slug, section.number), section.id, section.key("title")))
             specs.append(
-                PageSpec("parallel", f"{section_path(plan.slug, section.number)}/parallel", section.id, f"section.{section.id}.title")
+                PageSpec("parallel", f"{section_path(plan.slug, section.number)}/parallel", section.id, section.key("title"))
             )
         for item in plan.items:
-            specs.append(PageSpec("item", item_path(plan.slug, item.number), item.id, f"item.{item.id}.title"))
+            specs.append(PageSpec("item", item_path(plan.slug, item.number), item.id, item.key("title")))
     return specs
 
 
@@ -86,9 +86,9 @@ def page_title(spec: PageSpec, catalog: Catalog, data: SiteData) -> str:
 def page_description(spec: PageSpec, catalog: Catalog, data: SiteData) -> str:
     """A plain-text summary for search engines and link previews."""
     if spec.kind == "item":
-        text = catalog.text(f"item.{spec.ref}.text")
+        text = catalog.text(data.item(spec.ref).key("text"))
     elif spec.kind == "plan":
-        text = catalog.text(f"plan.{spec.ref}.title")
+        text = catalog.text(data.plan(spec.ref).key("title"))
     elif spec.kind in ("place", "domain"):
         text = catalog.text(f"{spec.kind}.{spec.ref}.description")
     elif spec.kind == "downloads":

@@ -68,22 +68,22 @@ def _documents(site: Site, locale: str) -> list[dict[str, Any]]:
     text = catalog.text
     data = site.data
     docs: list[dict[str, Any]] = []
-    plan_labels = {p.id: text(f"plan.{p.id}.short_title") for p in data.plans}
+    plan_labels = {p.id: text(p.key("short_title")) for p in data.plans}
     for item in data.items:
-        tags = [text(f"place.{p}.name") for p in item.places] + [text(f"domain.{d}.name") for d in item.domains]
+        tags = [text(site.tags.places[p].key("name")) for p in item.places] + [text(site.tags.domains[d].key("name")) for d in item.domains]
         docs.append(
             {
                 "k": "item",
                 "u": site.url("item", item.id, locale),
                 "p": plan_labels[item.plan_id],
                 "n": item.number,
-                "t": text(f"item.{item.id}.title"),
-                "x": text(f"item.{item.id}.text"),
+                "t": text(item.key("title")),
+                "x": text(item.key("text")),
                 "g": " ".join(tags),
             }
         )
     for plan in data.plans:
-        docs.append({"k": "plan", "u": site.url("plan", plan.id, locale), "p": "", "t": text(f"plan.{plan.id}.title")})
+        docs.append({"k": "plan", "u": site.url("plan", plan.id, locale), "p": "", "t": text(plan.key("title"))})
         for section in plan.sections:
             docs.append(
                 {
@@ -91,7 +91,7 @@ def _documents(site: Site, locale: str) -> list[dict[str, Any]]:
                     "u": site.url("section", section.id, locale),
                     "p": plan_labels[plan.id],
                     "n": section.number,
-                    "t": text(f"section.{section.id}.title"),
+                    "t": text(section.key("title")),
                 }
             )
     for place in data.places:
@@ -100,8 +100,8 @@ def _documents(site: Site, locale: str) -> list[dict[str, Any]]:
                 "k": "place",
                 "u": site.url("place", place.id, locale),
                 "p": "",
-                "t": text(f"place.{place.id}.name"),
-                "x": text(f"place.{place.id}.description"),
+                "t": text(place.key("name")),
+                "x": text(place.key("description")),
             }
         )
     for domain in data.domains:
@@ -110,8 +110,8 @@ def _documents(site: Site, locale: str) -> list[dict[str, Any]]:
                 "k": "domain",
                 "u": site.url("domain", domain.id, locale),
                 "p": "",
-                "t": text(f"domain.{domain.id}.name"),
-                "x": text(f"domain.{domain.id}.description"),
+                "t": text(domain.key("name")),
+                "x": text(domain.key("description")),
             }
         )
     return docs
@@ -133,7 +133,7 @@ def write_indexes(site: Site, site_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     hant = site.catalogs.get("zh-Hant")
-    pairs = [(source, hant.text(key) if hant else source) for key, source in site.sources.items()]
+    pairs = [(source.text, hant.text(key) if hant else source.text) for key, source in site.sources.items()]
     t2s = traditional_to_simplified_map(pairs)
     for loc in site.locales:
         path = out_dir / f"{loc.code}.json"

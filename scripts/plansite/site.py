@@ -48,7 +48,7 @@ class Site:
         self.default_locale = default_locale
         self.data: SiteData = load_site_data(root, tuple(loc.code for loc in locales))
         self.ui = l10n.load_ui(root)
-        self.sources = l10n.source_strings(self.data, self.ui)
+        self.sources: dict[str, l10n.SourceText] = l10n.source_texts(self.data, self.ui)
         self.catalogs: dict[str, Catalog] = {
             loc.code: l10n.load_catalog(root, loc.code, self.sources, strict) for loc in locales
         }
@@ -169,7 +169,9 @@ class Site:
 
         def t(key: str, **values: Any) -> Markup:
             # Markup.format escapes plain values and keeps already-rendered parts.
-            return Markup.escape(catalog.text(f"ui.{key}")).format(**values)
+            # A string with a {count} takes the locale's plural form for it.
+            text = catalog.plural(f"ui.{key}", values["count"]) if "count" in values else catalog.text(f"ui.{key}")
+            return Markup.escape(text).format(**values)
 
         context = {
             "data": self.data,
@@ -187,6 +189,10 @@ class Site:
             "to_traditional": self.traditional.convert,
             "tags": self.tags,
             "root": relative_url(here, self.url("home", "home", locale)),
+            # The same page in zh-Hans, for "the Chinese text has changed since" notices.
+            "source_page": relative_url(here, spec.url(SOURCE_LOCALE, self.default_locale)),
+            "link_in": lambda target_kind, target_ref, target_locale: relative_url(here, self.url(target_kind, target_ref, target_locale)),
+            "page_of": self.page_of,
         }
         if kind == "item":
             item = self.data.item(ref)
@@ -205,6 +211,38 @@ class Site:
         except Exception as exc:  # any failure: say which page and which data it came from
             raise RenderError(f"{here}: cannot render the {kind} page '{ref}' ({locale}) from {self.origin(kind, ref)}: {type(exc).__name__}: {exc}") from exc
         return Markup(html)
+
+    def page_of(self, key: str) -> tuple[str, str] | None:
+        """The page (kind, ref) that shows a translatable text; None for interface text."""
+        owner = self.sources[key].owner
+        if owner is None:
+            return None
+        kind = {"subsection": "section"}.get(owner.KIND, owner.KIND)
+        ref = owner.section_id if owner.KIND == "subsection" else owner.id  # type: ignore[attr-defined]
+        return kind, ref
+
+    def describe(self, source: l10n.SourceText) -> str:
+        """Where a text appears, for the translator (the PO file's extracted comment)."""
+        owner = source.owner
+        field = source.key.rsplit(".", 1)[1]
+        if owner is None:
+            names = sorted(l10n.placeholders(source.text))
+            out = "Interface text."
+            if names:
+                out += " Keep the placeholders " + ", ".join("{" + n + "}" for n in names) + " (filled in by the site)."
+            if source.plural:
+                out += " Plural: one msgstr per plural form; {count} is the number."
+            return out
+        what = {
+            "plan": lambda o: f"Plan {o.id}",
+            "section": lambda o: f"Plan {o.plan_id}, section {o.number}",
+            "subsection": lambda o: f"Plan {o.section_id.split('-s')[0]}, section {o.section_id.split('-s')[1]}, subsection {o.number}",
+            "item": lambda o: f"Plan {o.plan_id}, section {o.section}, item {o.number}",
+            "place": lambda o: f"Place {o.id}",
+            "domain": lambda o: f"Domain {o.id}",
+        }[owner.KIND](owner)
+        page = self.page_of(source.key)
+        return f"{what}: {field.replace('_', ' ')}. Page: {self.url(*page, self.default_locale)}" if page else f"{what}: {field}."
 
     def origin(self, kind: str, ref: str) -> str:
         """The data a page is made from, as file:line where there is one."""

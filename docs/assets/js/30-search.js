@@ -284,7 +284,7 @@
     list.hidden = !query;
     box.setAttribute("data-rendered-query", query);  // lets tests and tools know the list is current
     status.textContent = !query ? "" : results.length
-      ? labels[locale].results.replace("{count}", results.length)
+      ? labels[locale].results.replace("{total}", results.length)
       : labels[locale].none;
   }
 

@@ -1,9 +1,9 @@
 """Benchmark: build time and memory (real data and ten times the data), site size,
 search index sizes and latency, and what an item page costs a reader.
 
-    python scripts/bench.py            a table
-    python scripts/bench.py --json     one JSON line
-    python scripts/bench.py --quick    skip the 10x build and the browser measurements
+    python -m plansite bench            a table
+    python -m plansite bench --json     one JSON line
+    python -m plansite bench --quick    skip the 10x build and the browser measurements
 
 Exits 1 when a target is missed. Lighthouse (npm, pinned in scripts/lighthouse/)
 is installed there with npm on first use and runs with the Debian chromium.
@@ -27,7 +27,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ["mkdocs.yml", "data", "overrides", "scripts", "docs/assets"]
 CHROMIUM = "/usr/bin/chromium"
 
@@ -80,9 +80,10 @@ def site_facts(site: Path) -> dict:
 
 def multiply_data(project: Path, factor: int) -> None:
     """Repeat every plan under new ids and slugs, with its translations."""
+    import polib
+
     plans = sorted((project / "data" / "plans").glob("*.yaml"))
-    locale_files = sorted((project / "data" / "locales").glob("*.yaml"))
-    locale_texts = {p: p.read_text(encoding="utf-8") for p in locale_files}
+    catalogs = {p: polib.pofile(str(p)) for p in sorted((project / "data" / "locales").glob("*.po"))}
     for copy in range(2, factor + 1):
         for plan_file in plans:
             text = plan_file.read_text(encoding="utf-8")
@@ -94,13 +95,12 @@ def multiply_data(project: Path, factor: int) -> None:
             text = text.replace(f"slug: {slug}\n", f"slug: {slug}-copy-{copy}\n", 1)
             text = re.sub(r"^order: (\d+)$", lambda m: f"order: {int(m[1]) + 10 * copy}", text, flags=re.M)
             (plan_file.parent / f"{new_id}.yaml").write_text(text, encoding="utf-8")
-            for path, original in locale_texts.items():
-                entries = re.findall(
-                    rf"^((?:plan|section|subsection|item)\.{plan_id}(?:\.|-)[^\n]*:\n(?:  [^\n]*\n)+)", original, re.M
-                )
-                extra = "".join(re.sub(rf"^(\w+)\.{plan_id}", rf"\1.{new_id}", e) for e in entries)
-                with path.open("a", encoding="utf-8") as handle:
-                    handle.write(extra)
+            pattern = re.compile(rf"^(plan|section|subsection|item)\.{plan_id}(?=[.-])")
+            for po in catalogs.values():
+                for entry in [e for e in po if not e.obsolete and e.msgctxt and pattern.match(e.msgctxt)]:
+                    po.append(polib.POEntry(msgctxt=pattern.sub(rf"\1.{new_id}", entry.msgctxt), msgid=entry.msgid, msgstr=entry.msgstr))
+    for path, po in catalogs.items():
+        po.save(str(path))
 
 
 def plain_material_project(target: Path, pages: int, words_per_page: int = 120) -> Path:
