@@ -34,7 +34,7 @@ def test_a_portuguese_browser_is_offered_portuguese_and_not_redirected(browser, 
     assert page.url == f"{site_server}/belt-and-road-2020/7/"  # still where the link pointed
     assert offer.get_attribute("lang") == "pt"
     assert "Este sítio está disponível em Português." in offer.inner_text()
-    page.get_by_role("button", name="Não, obrigado").click()
+    page.get_by_role("button", name="Agora não").click()
     assert offer.is_hidden()
     page.reload()
     assert page.locator("#language-offer").is_hidden()  # the answer is remembered

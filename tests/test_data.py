@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_project, mkdocs, replace_once
 
-from plansite.model import InvalidData, load_site_data
+from plansite.model import TITLE_LIMIT, InvalidData, load_site_data
 from plansite.textclean import artefacts_in
 
 
@@ -20,7 +20,7 @@ def test_real_data_is_valid_and_complete(site_data):
         assert [i.number for i in plan.items] == list(range(1, len(plan.items) + 1))
     for item in site_data.items:
         assert artefacts_in(item.text) == [] and artefacts_in(item.title) == []
-        assert len(item.title) <= 40, item.id
+        assert len(item.title) <= TITLE_LIMIT, item.id
 
 
 def test_short_titles_are_the_items_own_words(site_data):

@@ -100,10 +100,10 @@ SCRIPT = "<script>alert(1)</script>"
 MARKDOWN = "**b** [l](javascript:alert(3)) {: .e}"
 LONG = "长" * 5000
 
-ITEM_TITLE = "推动{{ 7*7 }}{# c #}" + SCRIPT
+ITEM_TITLE = "推{{ 7*7 }}{# c #}<script>x()</script>"  # within the 40-character title limit
 ITEM_TEXT = f'=HYPERLINK("x"){EXPLOIT}]]><!--{MARKDOWN}{LONG}。'
 SECTION_TITLE = f"支持{TEMPLATE}<b>多元</b>发展"
-PLAN_SHORT = f"一带一路{TEMPLATE}<i>x</i>"
+PLAN_SHORT = f"路{TEMPLATE}<i>x</i>"  # within the 40-character limit
 PLACE_NAME = f"广东省{EXPLOIT}"
 PLACE_DESCRIPTION = f"{SCRIPT}]]>与澳门相邻的内地省份。"
 PLACE_ALIAS = "-广东@"
@@ -190,7 +190,7 @@ def test_titles_and_meta_show_planted_text(hostile: Path):
     item = hostile / "site" / "framework-agreement-2020" / "20" / "index.html"
     assert html.unescape(title_of(item)) == f"20. {ITEM_TITLE} - {SITE_NAME}"
     pt_item = hostile / "site" / "pt" / "framework-agreement-2020" / "1" / "index.html"
-    assert html.unescape(title_of(pt_item)) == f"1. {PT_ITEM_TITLE} - {PT_SITE_NAME}"
+    assert html.unescape(title_of(pt_item)) == f"Item 1 — {PT_ITEM_TITLE} - {PT_SITE_NAME}"
     og = re.search(r'<meta property="og:title" content="([^"]*)">', item.read_text(encoding="utf-8"))[1]
     assert html.unescape(og) == f"20. {ITEM_TITLE}"
 

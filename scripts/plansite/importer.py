@@ -11,13 +11,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .model import TITLE_LIMIT
 from .textclean import clean_paragraph, normalise_code_points
 
 CHINESE_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 SECTION_RE = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(\S.*)$")
 SUBSECTION_RE = re.compile(r"^（([一二三四五六七八九十]{1,3})）\s*(\S.*)$")
 ITEM_RE = re.compile(r"^(\d{1,3})\.\s*(\S.*)$")
-TITLE_MAX = 30
 
 
 def chinese_number(numeral: str) -> int:
@@ -55,7 +55,7 @@ class DraftPlan:
     artefacts: Counter[str]
 
 
-def short_title(text: str, limit: int = TITLE_MAX) -> str:
+def short_title(text: str, limit: int = TITLE_LIMIT) -> str:
     """A headline in the item's own words: its first sentence, else its first clause.
 
     Clauses are only ever taken whole, so a title never stops inside a word; an

@@ -21,7 +21,9 @@ PLAN_ID = re.compile(r"^[a-z][a-z0-9]{1,15}$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ITEM_ID = re.compile(r"^[a-z][a-z0-9]{1,15}-\d{2,3}$")
 TAG_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-TITLE_LIMIT = 60
+# The one limit on a headline: an item's title and a plan's short title, in characters
+# (the importer's drafts respect it too; the README states it).
+TITLE_LIMIT = 40
 # language[-script][-region], as a locale folder would be named
 LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[a-z]{4})?(-([a-z]{2}|[0-9]{3}))?")
 

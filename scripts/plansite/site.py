@@ -180,8 +180,6 @@ class Site:
             "tr": catalog.lookup,
             "t": t,
             "link": link,
-            "plan_of": self.data.plan,
-            "section_of": lambda plan, item: plan.section(item.section),
             "numeral": chinese_numeral,
             "locales": self.locales,
             "catalogs": self.catalogs,
