@@ -1,8 +1,9 @@
 """MkDocs hooks: load and validate data/, write the page stubs, build the nav.
 
 mkdocs-static-i18n reruns the whole build for each language with the same config:
-`site_for_config` keeps one Site per config, and the file work below (stubs,
-changelog and redirect checks) is done on the first language's pass only.
+the build's context (its Site, and what the passes share) lives on that config
+(`plansite.site.build_context`), and the file work below (stubs, changelog and
+redirect checks) is done on the first language's pass only.
 
 Builds are atomic: see scripts/atomic_build.py.
 """
@@ -29,11 +30,10 @@ from plansite.opendata import resources as download_resources, write_downloads  
 from plansite.assets import bundle as bundle_assets  # noqa: E402
 from plansite.search import write_indexes as write_search_indexes  # noqa: E402
 from plansite.pages import write_stubs  # noqa: E402
-from plansite.site import Site, site_for_config  # noqa: E402
+from plansite.site import Site, build_context, site_for_config  # noqa: E402
 from plansite.yamlio import DataError  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.plansite")
-BUILD = "plansite_build"  # config.extra key: what the language passes of one build share
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files) -> jinja2.Environment:  # type: ignore[no-untyped-def]
@@ -63,10 +63,11 @@ def on_page_content(html: str, page, config: MkDocsConfig, files) -> Markup:  # 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
-        site = site_for_config(config)
-    except (InvalidData, DataError) as exc:
+        context = build_context(config)
+    except (InvalidData, DataError, ValueError) as exc:
         raise PluginError(f"invalid data, nothing was built:\n{exc}") from None
-    first_pass = BUILD not in config.extra  # mkdocs-static-i18n's later language passes reuse the config
+    site = context.site
+    first_pass = not context.prepared  # mkdocs-static-i18n's later language passes reuse the config
     if first_pass:
         write_stubs(Path(config.docs_dir), site.stubs())
     config.nav = site.nav()
@@ -80,15 +81,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         catalog = site.catalogs[language.locale]
         language.site_name = catalog.text("ui.site_name")
         language.site_description = catalog.text("ui.site_description")
+    config.extra["not_found"] = site.not_found_strings()
     _configure_sharing(config, site, check_inputs=first_pass)
-    if first_pass:
-        config.extra[BUILD] = {"not_found": None}
+    context.prepared = True
     return config
-
-
-# Open Graph locales: language_TERRITORY. zh-Hant is written with Hong Kong/Macao
-# character forms (OpenCC s2hk); Portuguese is European Portuguese as used in Macao.
-OG_LOCALES = {"zh-Hans": "zh_CN", "zh-Hant": "zh_HK", "pt": "pt_PT"}
 
 
 def _configure_sharing(config: MkDocsConfig, site: Site, check_inputs: bool) -> None:
@@ -115,7 +111,7 @@ def _configure_sharing(config: MkDocsConfig, site: Site, check_inputs: bool) -> 
     )
     config.extra["share"] = {
         loc.code: {
-            "og_locale": OG_LOCALES.get(loc.code, loc.code.replace("-", "_")),
+            "og_locale": loc.og_locale,
             "card_dir": cards.card_path(loc.code, "x").removesuffix("x.png"),
             "card_width": cards.WIDTH,
             "card_height": cards.HEIGHT,
@@ -146,16 +142,16 @@ def _keep_not_found_page_per_language(config: MkDocsConfig) -> None:
     <site>/404.html, so the last language built would win: move each language's copy
     to <site>/<locale>/404.html and put the default language's back at the root."""
     i18n = config.plugins["i18n"]
-    build = config.extra[BUILD]
+    context = build_context(config)
     site_dir = Path(config.site_dir)
     not_found = site_dir / "404.html"
     if not not_found.exists():
         return
     if i18n.current_language == i18n.default_language:
-        build["not_found"] = not_found.read_bytes()
-    elif build["not_found"] is not None:
+        context.not_found = not_found.read_bytes()
+    elif context.not_found is not None:
         (site_dir / i18n.current_language / "404.html").write_bytes(not_found.read_bytes())
-        not_found.write_bytes(build["not_found"])
+        not_found.write_bytes(context.not_found)
 
 
 def _sitemap_gz_without_date(config: MkDocsConfig) -> None:

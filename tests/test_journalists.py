@@ -468,7 +468,7 @@ def test_card_text_stays_inside_the_card(site: Site):
         blocks = cards.layout(card, fonts)
         footer_top = cards.HEIGHT - cards.FOOTER_HEIGHT
         for block in blocks:
-            font = fonts.get(block.weight, block.size, card.locale)
+            font = fonts.get(block.weight, block.size, card.face)
             for line in block.lines:
                 assert block.x + font.getlength(line) <= cards.WIDTH - cards.MARGIN, (path, line)
             in_footer = block.y >= footer_top
@@ -485,7 +485,7 @@ def test_card_text_stays_inside_the_card(site: Site):
 
 def test_wrapping_breaks_between_words_and_never_before_closing_punctuation(site: Site):
     fonts = cards.Fonts(cards.font_files())
-    font = fonts.get("bold", 64, "pt")
+    font = fonts.get("bold", 64, 2)
     lines = cards.wrap(
         "Acordos para evitar a dupla tributação com países de língua portuguesa e de «Uma Faixa, Uma Rota»", font, 900
     )
@@ -496,14 +496,14 @@ def test_wrapping_breaks_between_words_and_never_before_closing_punctuation(site
     )
     zh = cards.wrap(
         "强化警务和保安资源整合、情报共享、案件协查、刑事技术交流、联合行动能力建设",
-        fonts.get("bold", 64, "zh-Hans"),
+        fonts.get("bold", 64, 2),
         1056,
     )
     assert all(not line.startswith(("、", "，", "。", "”", "》")) for line in zh)
     assert zh[0].endswith("、")  # a line ends at a pause when one is near
     quoted = cards.wrap(
         "支持澳门与更多葡语国家和“一带一路”沿线国家签署《对所得避免双重征税协定》",
-        fonts.get("bold", 64, "zh-Hans"),
+        fonts.get("bold", 64, 2),
         1056,
     )
     assert any(
@@ -704,7 +704,7 @@ def test_feeds_are_atom_and_link_every_change_to_its_item_page(built_site: Path,
         first = entries[-1]  # newest first: the initial publication is at the end
         expected_summary = {
             "zh-Hans": changelog.changes[0].summary,
-            "zh-Hant": changelog.changes[0].summary_in("zh-Hant", site.traditional)[0],
+            "zh-Hant": changelog.changes[0].summary_in(site.locale("zh-Hant"), site.traditional)[0],
             "pt": changelog.changes[0].translations["pt"],
         }[locale]
         assert first.findtext(f"{ATOM}summary") == expected_summary

@@ -3,8 +3,10 @@ plural forms, zh-Hant as Macao writes it, glossary, extra locales."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import polib
@@ -20,6 +22,36 @@ from plansite.site import Site, configured_locales
 def site() -> Site:
     locales, default = configured_locales(ROOT)
     return Site(ROOT, locales, default)
+
+
+EN_PO = """msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\\n"
+
+msgctxt "ui.home"
+msgid "首页"
+msgstr "Home"
+
+msgctxt "ui.site_name"
+msgid "粤澳合作重点工作"
+msgstr "Guangdong–Macao cooperation plans"
+
+msgctxt "ui.not_found_title"
+msgid "找不到这个页面"
+msgstr "Page not found"
+
+msgctxt "ui.items_count"
+msgid "{count} 项"
+msgid_plural "{count} 项"
+msgstr[0] "{count} item"
+msgstr[1] "{count} items"
+
+msgctxt "item.br2020-03.title"
+msgid "%s"
+msgstr "Support Macao as the China–Portuguese-speaking countries platform"
+"""
+
 
 
 def po_entries(project: Path, locale: str) -> dict[str, polib.POEntry]:
@@ -200,7 +232,7 @@ def test_a_broken_po_file_names_the_file_and_line(tmp_path: Path):
 
 
 def test_every_portuguese_text_uses_the_glossary_terms(site: Site):
-    glossary = load_glossary(ROOT)
+    glossary = load_glossary(ROOT, site.locale_codes)
     catalog = site.catalogs["pt"]
     misses = []
     for key, source in site.sources.items():
@@ -208,17 +240,17 @@ def test_every_portuguese_text_uses_the_glossary_terms(site: Site):
         if entry is None:
             continue
         for term in glossary:
-            if term.zh_hans in source.text and not term.pt_matches(entry.text):
-                misses.append(f"{key}: {term.zh_hans} → {term.pt!r} not in {entry.text[:60]!r}")
+            if term.zh_hans in source.text and not term.used_in("pt", entry.text):
+                misses.append(f"{key}: {term.zh_hans} → {term.translations['pt']!r} not in {entry.text[:60]!r}")
     assert misses == [], "\n".join(misses)
 
 
-def test_glossary_page_lists_every_term(built_site: Path):
-    glossary = load_glossary(ROOT)
+def test_glossary_page_lists_every_term(built_site: Path, site: Site):
+    glossary = load_glossary(ROOT, site.locale_codes)
     page = (built_site / "pt" / "glossary" / "index.html").read_text(encoding="utf-8")
     for term in glossary:
         assert f'<td lang="zh-Hans">{term.zh_hans}</td>' in page
-        assert f'<td lang="pt">{term.pt.replace("«", "«")}</td>' in page
+        assert f'<td lang="pt">{term.translations["pt"]}</td>' in page
 
 
 def test_status_page_shows_the_same_as_the_command(built_site: Path, site: Site):
@@ -253,24 +285,42 @@ def test_parallel_view_shows_each_item_in_every_language(built_site: Path, site:
         assert site.catalogs[code].text("item.br2020-22.text") in row
 
 
-def test_a_fourth_language_is_one_config_entry(tmp_path: Path):
+def test_a_fourth_language_is_one_record_and_one_po_file(tmp_path: Path, site: Site, built_site: Path):
+    """English, added as a language would be: one record in mkdocs.yml and one PO file
+    with a handful of strings. Everything a language gets, it gets."""
     project = copy_project(tmp_path)
-    replace_once(
-        project / "mkdocs.yml",
-        "        - locale: pt\n          name: Português\n          build: true\n",
-        "        - locale: pt\n          name: Português\n          build: true\n"
-        "        - locale: en\n          name: English\n          build: true\n",
-    )
-    (project / "data" / "locales" / "en.po").write_text(
-        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
-        'msgctxt "ui.home"\nmsgid "首页"\nmsgstr "Home"\n', encoding="utf-8"
-    )
-    result = mkdocs(project, "build", "--strict")
-    assert result.returncode == 0, result.stdout + result.stderr
-    page = (project / "site" / "en" / "belt-and-road-2020" / "3" / "index.html").read_text(encoding="utf-8")
+    replace_once(project / "mkdocs.yml", "  - macros:\n",
+                 "        - locale: en\n          name: English\n          build: true\n"
+                 "          extra:\n            plansite: {og_locale: en_GB, search: latin}\n  - macros:\n")
+    (project / "data" / "locales" / "en.po").write_text(EN_PO % site.sources["item.br2020-03.title"].text, encoding="utf-8")
+    result = mkdocs(project, "build", "--strict", env={"PLANSITE_CACHE_DIR": str(built_site.parent / ".cache")})
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    out = project / "site"
+    page = (out / "en" / "belt-and-road-2020" / "3" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="en"' in page
-    assert "plan-notice--fallback" in page
+    assert "Support Macao as the China–Portuguese-speaking countries platform" in page
+    assert 'data-translation-notice="untranslated"' in page  # the item text is not translated: zh-Hans, with a notice
     assert '<a href="../../">Home</a>' in page
+    assert '<meta property="og:locale" content="en_GB">' in page
     assert '<link rel="alternate" hreflang="en" href="https://gdmo-plans.example.org/en/belt-and-road-2020/3/">' in page
+    # The language switcher of every language offers it.
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="[^"]*en/"[^>]*hreflang="en"', home) or re.search(r'hreflang="en"[^>]*href="[^"]*en/"', home)
+    # Its own 404 page, glossary, feed, share cards and search index.
+    not_found = (out / "en" / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in not_found and "<h1>Page not found</h1>" in not_found
+    glossary = (out / "en" / "glossary" / "index.html").read_text(encoding="utf-8")
+    assert '<th scope="col" lang="en">English</th>' in glossary
+    feed_root = ET.parse(out / "en" / "feed.xml").getroot()
+    assert feed_root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    from PIL import Image
+    with Image.open(out / "assets" / "cards" / "en" / "br2020-03.png") as card:
+        assert card.size == (1200, 630)
+    index = json.loads((out / "search" / "en.json").read_text(encoding="utf-8"))
+    assert index["locale"] == "en" and index["script"] == "latin" and index["stem"] is False
+    assert any(doc["t"] == "Support Macao as the China–Portuguese-speaking countries platform" for doc in index["docs"])
+    # The plural rule is the PO file's own.
+    places = (out / "en" / "places" / "pearl-river-delta" / "index.html").read_text(encoding="utf-8")
+    assert "(1 item)" in places
     status = plansite(project, "status")
-    assert re.search(r"^en\s+1\s+0\s+\d+$", status.stdout, re.M), status.stdout
+    assert re.search(r"^en\s+5\s+0\s+\d+$", status.stdout, re.M), status.stdout

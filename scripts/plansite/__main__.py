@@ -42,7 +42,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     for loc in site.locales:
         if loc.code == SOURCE_LOCALE:
             continue
-        traditional = site.traditional if loc.code == "zh-Hant" else None
+        traditional = site.traditional if loc.generated else None
         result = sync_po(args.root, loc.code, loc.name, site.sources, site.describe, traditional, check=args.check)
         what = f"{result.new} new, {result.fuzzy} newly fuzzy, {result.obsolete} newly obsolete" + (f", {result.regenerated} regenerated" if traditional else "")
         state = ("out of date" if args.check else "updated") if result.changed else "up to date"

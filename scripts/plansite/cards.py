@@ -26,9 +26,8 @@ MARGIN = 72
 FONT_DIR_ENV = "PLANSITE_CJK_FONT_DIR"
 DEFAULT_FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 FONT_FILES = {"regular": "NotoSansCJK-Regular.ttc", "bold": "NotoSansCJK-Bold.ttc"}
-# Face index inside the .ttc collections: 2 = SC, 4 = HK (Hong Kong/Macao forms, as s2hk writes them).
-FACE_INDEX = {"zh-Hans": 2, "zh-Hant": 4}
-DEFAULT_FACE = 2
+# Which face of the .ttc collections a language uses is its locale record's card_face
+# (mkdocs.yml): 2 = SC, 4 = HK (Hong Kong/Macao forms, as s2hk writes them).
 
 TEAL = (0, 121, 107)
 INK = (33, 33, 33)
@@ -194,6 +193,7 @@ class TextBlock:
 @dataclass(frozen=True)
 class CardText:
     locale: str
+    face: int  # the face of the Noto Sans CJK collections: the script's glyph shapes
     kicker: str  # small, top: the site name
     context: str  # the plan's short title, or the site description
     label: str  # "第7项", or "" on the generic card
@@ -206,7 +206,7 @@ class Fonts:
         self.files = files
         self._cache: dict[tuple, object] = {}
 
-    def get(self, weight: str, size: int, locale: str):
+    def get(self, weight: str, size: int, face: int):
         from PIL import ImageFont
 
         class MeasuredFont(ImageFont.FreeTypeFont):
@@ -221,9 +221,9 @@ class Fonts:
                     self.widths[text] = super().getlength(text)
                 return self.widths[text]
 
-        key = (weight, size, locale)
+        key = (weight, size, face)
         if key not in self._cache:
-            font = MeasuredFont(str(self.files[weight]), size, index=FACE_INDEX.get(locale, DEFAULT_FACE))
+            font = MeasuredFont(str(self.files[weight]), size, index=face)
             font.widths = {}
             self._cache[key] = font
         return self._cache[key]
@@ -248,11 +248,11 @@ def balanced(text: str, font, width: float) -> list[str]:
     return wrap(text, font, high)
 
 
-def fit(text: str, fonts: Fonts, locale: str, weight: str, sizes: list[int], max_lines: int, max_height: int):
+def fit(text: str, fonts: Fonts, face: int, weight: str, sizes: list[int], max_lines: int, max_height: int):
     """The largest size at which text fits in max_lines within max_height, wrapped;
     at the smallest size, the last line is cut with an ellipsis."""
     for size in sizes:
-        font = fonts.get(weight, size, locale)
+        font = fonts.get(weight, size, face)
         line_height = round(size * 1.3)
         lines = wrap(text, font, CONTENT_WIDTH)
         if len(lines) <= max_lines and len(lines) * line_height <= max_height:
@@ -272,21 +272,21 @@ def layout(card: CardText, fonts: Fonts) -> list[TextBlock]:
     if not card.label:
         # The generic card: the site's name, large, and what the site is.
         y = 120
-        lines, size, lh = fit(card.title, fonts, card.locale, "bold", [76, 68, 60, 52], 2, 2 * 100)
+        lines, size, lh = fit(card.title, fonts, card.face, "bold", [76, 68, 60, 52], 2, 2 * 100)
         blocks.append(TextBlock(tuple(lines), size, "bold", TEAL, MARGIN, y, lh))
         y += lh * len(lines) + 30
-        lines, size, lh = fit(card.context, fonts, card.locale, "regular", [40, 36, 32, 28], 4, bottom - y)
+        lines, size, lh = fit(card.context, fonts, card.face, "regular", [40, 36, 32, 28], 4, bottom - y)
         blocks.append(TextBlock(tuple(lines), size, "regular", INK, MARGIN, y, lh))
         return blocks + [footer]
     y = 44
     blocks.append(TextBlock((card.kicker,), 28, "bold", TEAL, MARGIN, y, 38))
     y += 38 + 16
-    lines, size, lh = fit(card.context, fonts, card.locale, "regular", [34, 30, 27], 2, 2 * 45)
+    lines, size, lh = fit(card.context, fonts, card.face, "regular", [34, 30, 27], 2, 2 * 45)
     blocks.append(TextBlock(tuple(lines), size, "regular", GREY, MARGIN, y, lh))
     y += lh * len(lines) + 26
     blocks.append(TextBlock((card.label,), 50, "bold", TEAL, MARGIN, y, 64))
     y += 64 + 8
-    lines, size, lh = fit(card.title, fonts, card.locale, "bold", [64, 58, 52, 46, 42, 38], 5, bottom - y)
+    lines, size, lh = fit(card.title, fonts, card.face, "bold", [64, 58, 52, 46, 42, 38], 5, bottom - y)
     blocks.append(TextBlock(tuple(lines), size, "bold", INK, MARGIN, y, lh))
     return blocks + [footer]
 
@@ -319,7 +319,7 @@ def draw(card: CardText, fonts: Fonts):
     pen.rectangle((0, 0, 16, HEIGHT - FOOTER_HEIGHT), fill=PALE)
     pen.rectangle((0, HEIGHT - FOOTER_HEIGHT, WIDTH, HEIGHT), fill=TEAL)
     for block in layout(card, fonts):
-        font = fonts.get(block.weight, block.size, card.locale)
+        font = fonts.get(block.weight, block.size, card.face)
         text = block.lines
         if block.y >= HEIGHT - FOOTER_HEIGHT:  # the footer line: shorten rather than overflow
             text = tuple(
@@ -350,6 +350,7 @@ def site_cards(site: "Site", site_url: str) -> dict[str, CardText]:
         name = catalog.text("ui.site_name")
         cards[card_path(loc.code)] = CardText(
             loc.code,
+            loc.card_face,
             name,
             catalog.text("ui.site_description"),
             "",
@@ -359,6 +360,7 @@ def site_cards(site: "Site", site_url: str) -> dict[str, CardText]:
         for item in site.data.items:
             cards[card_path(loc.code, item.id)] = CardText(
                 loc.code,
+                loc.card_face,
                 name,
                 catalog.text(site.data.plan(item.plan_id).key("short_title")),
                 catalog.text("ui.item_label").format(number=item.number),

@@ -24,6 +24,7 @@ from .yamlio import DataError, Mapping, Sequence
 
 if TYPE_CHECKING:
     from .catalogs import Traditional
+    from .locales import Locale
     from .site import Site
 
 CHANGELOG = "data/changelog.yaml"
@@ -43,12 +44,12 @@ class Change:
     translations: dict[str, str]  # locale -> summary
     ordinal: int  # position among the changes of the same date, for stable entry ids
 
-    def summary_in(self, locale: str, traditional: Traditional) -> tuple[str, str]:
+    def summary_in(self, locale: Locale, traditional: Traditional) -> tuple[str, str]:
         """The summary for a locale and the language it is actually in."""
-        if locale in self.translations:
-            return self.translations[locale], locale
-        if locale == "zh-Hant":
-            return traditional.convert(self.summary), locale
+        if locale.code in self.translations:
+            return self.translations[locale.code], locale.code
+        if locale.generated:
+            return traditional.convert(self.summary), locale.code
         return self.summary, SOURCE_LOCALE
 
 
@@ -202,7 +203,7 @@ def feed_xml(site: "Site", changelog: Changelog, locale: str, site_url: str) -> 
     _sub(author, "uri", base + site.url("home", "home", locale))
     heading = catalog.text("ui.item_heading")
     for change in reversed(changelog.changes):
-        summary, summary_lang = change.summary_in(locale, site.traditional)
+        summary, summary_lang = change.summary_in(site.locale(locale), site.traditional)
         for item_id in change.items:
             item = site.data.item(item_id)
             plan_title = catalog.text(site.data.plan(item.plan_id).key("short_title"))

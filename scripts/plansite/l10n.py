@@ -24,7 +24,7 @@ from .model import InvalidData, SiteData, Translatable
 from .textclean import artefacts_in
 from .yamlio import DataError, Mapping
 
-SOURCE_LOCALE = "zh-Hans"
+from .locales import SOURCE_LOCALE  # noqa: E402  (re-exported: the source language)
 
 
 @dataclass(frozen=True)

@@ -605,18 +605,24 @@ def load_site_data(root: Path, locales: tuple[str, ...] = ()) -> SiteData:
 
 @dataclass(frozen=True)
 class GlossaryTerm:
+    """A recurring term and its one translation per language (`pt: …`), with other
+    accepted forms (`pt_forms: […]`: plural, inflected). A generated language
+    (zh-Hant) needs no entry; one given overrides the generated form."""
+
     zh_hans: str
-    pt: str
-    pt_forms: tuple[str, ...] = ()
-    zh_hant: str | None = None
+    translations: dict[str, str] = field(default_factory=dict)  # locale -> the term
+    forms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # locale -> other accepted forms
 
-    def pt_matches(self, text: str) -> bool:
-        """Whether a Portuguese text uses this term (any accepted form, any capitalisation)."""
+    def used_in(self, locale: str, text: str) -> bool:
+        """Whether a translation uses this term (any accepted form, any capitalisation)."""
         folded = text.casefold()
-        return any(form.casefold() in folded for form in (self.pt, *self.pt_forms))
+        wanted = (self.translations[locale], *self.forms.get(locale, ()))
+        return any(form.casefold() in folded for form in wanted)
 
 
-def load_glossary(root: Path) -> list[GlossaryTerm]:
+def load_glossary(root: Path, locales: tuple[str, ...]) -> list[GlossaryTerm]:
+    """Terms with a column per language: `zh-Hans` (required), then `<locale>` and
+    `<locale>_forms` for any configured language."""
     path = root / "data" / "glossary.yaml"
     display = "data/glossary.yaml"
     doc = yamlio.load(path, display)
@@ -624,10 +630,12 @@ def load_glossary(root: Path) -> list[GlossaryTerm]:
     terms: list[GlossaryTerm] = []
     if not isinstance(doc, Sequence):
         raise InvalidData([DataError(display, 1, "expected a list of terms")])
+    others = [code for code in locales if code != "zh-Hans"]
+    optional = set(others) | {f"{code}_forms" for code in others}
     lines: dict[str, int] = {}
     for n, raw in enumerate(doc):
         m = c.mapping(raw, f"glossary[{n}]", doc.item_lines[n])
-        if m is None or not c.keys(m, f"glossary[{n}]", {"zh-Hans", "pt"}, {"pt_forms", "zh-Hant"}):
+        if m is None or not c.keys(m, f"glossary[{n}]", {"zh-Hans"}, optional):
             continue
         zh = c.text(m, "zh-Hans", f"glossary[{n}]")
         where = f"glossary term {zh}" if zh else f"glossary[{n}]"
@@ -636,11 +644,13 @@ def load_glossary(root: Path) -> list[GlossaryTerm]:
             continue
         if zh:
             lines[zh] = m.line_of("zh-Hans")
-        pt = c.text(m, "pt", where, chinese_source=False)
-        forms = c.text_list(m, "pt_forms", where, chinese_source=False)
-        hant = c.text(m, "zh-Hant", where, chinese_source=False) if "zh-Hant" in m else None
-        if zh and pt and forms is not None:
-            terms.append(GlossaryTerm(zh, pt, forms, hant))
+        translations = {code: c.text(m, code, where, chinese_source=False) for code in others if code in m}
+        forms = {code: c.text_list(m, f"{code}_forms", where, chinese_source=False) for code in others if f"{code}_forms" in m}
+        for code in forms:
+            if code not in translations:
+                c.error(m.line_of(f"{code}_forms"), f"{where}: {code}_forms without {code}")
+        if zh and None not in translations.values() and None not in forms.values():
+            terms.append(GlossaryTerm(zh, translations, forms))  # type: ignore[arg-type]
     if c.errors:
         raise InvalidData(c.errors)
     return terms

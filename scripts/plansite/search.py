@@ -20,8 +20,6 @@ from typing import Any
 from .catalogs import _converter
 from .site import Site
 
-CHINESE_LOCALES = ("zh-Hans", "zh-Hant")
-
 
 def fold_latin(text: str) -> str:
     """Lower case without accents: what people type on any keyboard."""
@@ -120,11 +118,13 @@ def _documents(site: Site, locale: str) -> list[dict[str, Any]]:
 def build_index(site: Site, locale: str, t2s: dict[str, str]) -> dict[str, Any]:
     docs = _documents(site, locale)
     index: dict[str, Any] = {"locale": locale, "docs": docs}
-    if locale in CHINESE_LOCALES:
+    analyser = site.locale(locale).search  # the locale record says how its text is searched
+    if analyser == "chinese":
         index["script"] = "han"
         index["t2s"] = "".join(f"{t}{s}" for t, s in t2s.items())
     else:
         index["script"] = "latin"
+        index["stem"] = analyser == "portuguese"
     return index
 
 
@@ -132,8 +132,9 @@ def write_indexes(site: Site, site_dir: Path) -> list[Path]:
     out_dir = site_dir / "search"
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    hant = site.catalogs.get("zh-Hant")
-    pairs = [(source.text, hant.text(key) if hant else source.text) for key, source in site.sources.items()]
+    # Each Chinese text beside its Simplified source, from every Chinese language that is not the source.
+    others = [site.catalogs[loc.code] for loc in site.locales if loc.chinese and not loc.is_source]
+    pairs = [(source.text, catalog.text(key)) for key, source in site.sources.items() for catalog in others] or [(s.text, s.text) for s in site.sources.values()]
     t2s = traditional_to_simplified_map(pairs)
     for loc in site.locales:
         path = out_dir / f"{loc.code}.json"

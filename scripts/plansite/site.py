@@ -1,13 +1,14 @@
 """The site as one object: data, catalogs, pages and the page renderer.
 
-mkdocs-static-i18n runs the whole build once per language, so hooks and macros
-ask `Site.load()` for a cached instance instead of loading data again.
+mkdocs-static-i18n runs the whole build once per language with the same config,
+so the Site of a build lives on that config (`site_for_config`), not in module
+state: hooks and macros share it, and the next build (or `mkdocs serve`'s next
+rebuild, which makes a new config) loads data/ afresh.
 """
 
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -19,29 +20,20 @@ from . import l10n
 from .catalogs import Traditional, load_traditional
 from .tags import Tags
 from .l10n import SOURCE_LOCALE, Catalog
-from .model import Item, Plan, SiteData, load_glossary, load_site_data
+from .locales import Locale, configured_locales, locales_from_entries
+from .model import GlossaryTerm, Item, SiteData, load_glossary, load_site_data
 from .pages import (
     PageSpec,
     chinese_numeral,
-    item_path,
     page_description,
     page_specs,
     page_title,
     plan_path,
-    section_path,
     stub_text,
 )
 
 
-@dataclass(frozen=True)
-class Locale:
-    code: str  # as in the URL and the locale file name: zh-Hans, zh-Hant, pt
-    name: str  # its own name, for the language switcher
-
-
 class Site:
-    _cache: dict[tuple, "Site"] = {}
-
     def __init__(self, root: Path, locales: list[Locale], default_locale: str = SOURCE_LOCALE, strict: bool = True):
         self.root = root
         self.locales = locales
@@ -52,7 +44,7 @@ class Site:
         self.catalogs: dict[str, Catalog] = {
             loc.code: l10n.load_catalog(root, loc.code, self.sources, strict) for loc in locales
         }
-        self.glossary = load_glossary(root)
+        self.glossary = load_glossary(root, self.locale_codes)
         self.traditional: Traditional = load_traditional(root)
         self.tags = Tags(self.data)
         self.specs: list[PageSpec] = page_specs(self.data)
@@ -63,17 +55,17 @@ class Site:
     def locale_codes(self) -> tuple[str, ...]:
         return tuple(loc.code for loc in self.locales)
 
-    @classmethod
-    def load(cls, root: Path, locales: list[Locale], default_locale: str = SOURCE_LOCALE) -> "Site":
-        """A Site per state of the inputs: rebuilt when any file under data/ changes."""
-        stamp = tuple(
-            (p.as_posix(), p.stat().st_mtime_ns) for p in sorted((root / "data").rglob("*")) if p.is_file()
-        )
-        key = (root.resolve(), tuple(locales), default_locale, stamp)
-        if key not in cls._cache:
-            cls._cache.clear()
-            cls._cache[key] = cls(root, locales, default_locale)
-        return cls._cache[key]
+    def locale(self, code: str) -> Locale:
+        return next(loc for loc in self.locales if loc.code == code)
+
+    def glossary_text(self, term: GlossaryTerm, locale: Locale) -> str:
+        """A glossary term in a language: the source, its translation, or for a
+        generated language (zh-Hant) the generated form unless one is given."""
+        if locale.is_source:
+            return term.zh_hans
+        if locale.code in term.translations:
+            return term.translations[locale.code]
+        return self.traditional.convert(term.zh_hans) if locale.generated else ""
 
     # --- pages ---------------------------------------------------------------
 
@@ -121,6 +113,12 @@ class Site:
             "search_locales": {loc.code: loc.name for loc in self.locales},
             "search_pages": {loc.code: self.url("search", "search", loc.code).lstrip("/") for loc in self.locales},
         }
+
+    def not_found_strings(self) -> dict[str, dict[str, str]]:
+        """The 404 page's words per locale (overrides/404.html is a theme template,
+        rendered by MkDocs, so it gets them through config.extra)."""
+        keys = ("title", "text", "home", "other", "home_in")
+        return {loc.code: {k: self.catalogs[loc.code].text(f"ui.not_found_{k}") for k in keys} for loc in self.locales}
 
     def language_offer(self) -> dict[str, dict[str, str]]:
         """Per locale, in that locale's words, the offer to read the site in it."""
@@ -185,6 +183,7 @@ class Site:
             "catalogs": self.catalogs,
             "glossary": self.glossary,
             "to_traditional": self.traditional.convert,
+            "glossary_text": self.glossary_text,
             "tags": self.tags,
             "root": relative_url(here, self.url("home", "home", locale)),
             # The same page in zh-Hans, for "the Chinese text has changed since" notices.
@@ -265,43 +264,33 @@ def relative_url(here: str, target: str) -> str:
     return rel + "/" if target.endswith("/") and not rel.endswith("/") else rel
 
 
-__all__ = ["Locale", "RenderError", "Site", "relative_url", "Plan", "item_path", "plan_path", "section_path"]
+__all__ = ["Locale", "RenderError", "Site", "relative_url", "configured_locales", "site_for_config"]
+
+CONTEXT = "plansite-build"  # the name of the build's context among config.plugins
 
 
-_last: tuple[Any, Site] | None = None
+class BuildContext:
+    """What the language passes of one build share: its Site, whether the files
+    every language needs (stubs) are written, and each language's 404 page. Kept
+    on the build's own config (beside its plugins, which MkDocs keeps for the whole
+    build), so nothing outlives the build."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.prepared = False
+        self.not_found: bytes | None = None
+
+
+def build_context(config: Any) -> BuildContext:
+    """The context of the build an MkDocs config belongs to; made on first use.
+    Languages come from mkdocs-static-i18n's `languages` (its documented config)."""
+    context = config.plugins.get(CONTEXT)
+    if context is None:
+        locales, default = locales_from_entries(config.plugins["i18n"].config.languages)
+        context = BuildContext(Site(Path(config.config_file_path).parent, locales, default))
+        config.plugins[CONTEXT] = context
+    return context
 
 
 def site_for_config(config: Any) -> Site:
-    """The Site for an MkDocs config: locales come from the i18n plugin's languages.
-
-    Every page asks for it, so the answer is kept for the config it was made for:
-    one build (all its languages) shares one config, and `mkdocs serve` makes a new
-    config for each rebuild, which then checks data/ for changes.
-    """
-    global _last
-    if _last is not None and _last[0] is config:
-        return _last[1]
-    i18n = config.plugins["i18n"].config
-    locales = [Locale(lang.locale, lang.name) for lang in i18n.languages if lang.build]
-    default = next(lang.locale for lang in i18n.languages if lang.default)
-    site = Site.load(Path(config.config_file_path).parent, locales, default)
-    _last = (config, site)
-    return site
-
-
-def configured_locales(root: Path) -> tuple[list[Locale], str]:
-    """Locales as mkdocs.yml declares them, for commands that run outside MkDocs."""
-    import yaml
-
-    class _Loader(yaml.SafeLoader):
-        pass
-
-    # mkdocs.yml uses tags such as !ENV that only MkDocs resolves; they do not matter here.
-    _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
-    for plugin in config.get("plugins", []):
-        if isinstance(plugin, dict) and "i18n" in plugin:
-            languages = [lang for lang in plugin["i18n"]["languages"] if lang.get("build", True)]
-            default = next(lang["locale"] for lang in languages if lang.get("default"))
-            return [Locale(lang["locale"], lang["name"]) for lang in languages], default
-    raise ValueError("mkdocs.yml has no i18n plugin with languages")
+    return build_context(config).site

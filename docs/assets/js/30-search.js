@@ -58,11 +58,13 @@
     return word;
   }
 
-  function words(text) {
+  // Plural endings are stripped only where the index says its language wants it
+  // (the locale record's search analyser: "portuguese").
+  function words(text, stemmed) {
     var out = [];
     var re = /[\p{L}\p{N}]+/gu;
     var m;
-    while ((m = re.exec(text))) out.push(stem(foldLatin(m[0])));
+    while ((m = re.exec(text))) out.push(stemmed ? stem(foldLatin(m[0])) : foldLatin(m[0]));
     return out;
   }
 
@@ -83,7 +85,7 @@
       FIELDS.forEach(function (f) {
         var value = doc[f[0]] || "";
         doc.norm[f[0]] = normalise(value, t2s);
-        if (!t2s) doc.words[f[0]] = words(value);
+        if (!t2s) doc.words[f[0]] = words(value, index.stem);
       });
       if (!t2s) {
         var seen = {};
@@ -184,7 +186,7 @@
         if (r) results.push({ doc: doc, score: r.score, spans: r.spans, index: index });
       });
     } else {
-      var terms = words(query);
+      var terms = words(query, index.stem);
       if (!terms.length) return [];
       var phrase = normalise(query, null).text;
       var lastIsPrefix = !/\s$/.test(query);
@@ -215,7 +217,7 @@
       var re = /[\p{L}\p{N}]+/gu;
       var m;
       while ((m = re.exec(original))) {
-        var w = stem(foldLatin(m[0]));
+        var w = result.index.stem ? stem(foldLatin(m[0])) : foldLatin(m[0]);
         if (result.terms.some(function (t) { return w === t || w.indexOf(t) === 0; })) marks.push([m.index, m.index + m[0].length]);
       }
     }
