@@ -9,6 +9,7 @@ import html
 import io
 import json
 import re
+import shutil
 import struct
 import subprocess
 import urllib.parse
@@ -740,3 +741,21 @@ def test_changelog_errors_name_file_and_line(tmp_path: Path, site: Site):
     lines = text.count("\n")
     assert f"data/changelog.yaml:{lines + 1}: changes[1].date: 2026-13-01 is not a date" in message
     assert f"data/changelog.yaml:{lines + 5}: changes[2].items: no such item(s): fa2020-99" in message
+
+
+def test_card_cache_pruning_removes_only_unused_cards(tmp_path: Path, built_site: Path, site: Site):
+    """`python -m plansite cards` deletes cached cards nothing uses (the cache only grows
+    otherwise); --check lists them and deletes nothing. Cards the build uses stay."""
+    cache = tmp_path / "cards"
+    shutil.copytree(built_site.parent / ".cache" / "cards", cache)
+    plansite(ROOT, "cards", "--cache", str(cache))  # other test builds (other addresses) share the cache
+    kept = {p.name for p in cache.iterdir()}
+    assert len(kept) == len(site.locales) * (len(site.data.items) + 1)  # every card the site uses
+    (cache / ("0" * 64 + ".png")).write_bytes(b"an old card")
+    check = plansite(ROOT, "cards", "--check", "--cache", str(cache))
+    assert check.returncode == 1 and "1 stale card(s) to remove" in check.stdout, check.stdout + check.stderr
+    assert (cache / ("0" * 64 + ".png")).exists()
+    prune = plansite(ROOT, "cards", "--cache", str(cache))
+    assert prune.returncode == 1 and "1 stale card(s) removed" in prune.stdout
+    assert {p.name for p in cache.iterdir()} == kept
+    assert plansite(ROOT, "cards", "--check", "--cache", str(cache)).returncode == 0

@@ -291,24 +291,21 @@ def layout(card: CardText, fonts: Fonts) -> list[TextBlock]:
     return blocks + [footer]
 
 
-_HANG: dict[tuple[int, str], int] = {}
-
-
 def hang(line: str, font) -> int:
     """A full-width opening bracket or quote starting a line is blank on its left half:
     move the line left so that its ink, not the blank, lines up with the margin."""
     if not line or line[0] not in NO_END or line[0] in "([{":
         return 0
-    key = (id(font), line[0])
-    if key not in _HANG:
+    known = font.__dict__.setdefault("hangs", {})  # measured once per font and character
+    if line[0] not in known:
         from PIL import Image, ImageDraw
 
         size = font.size
         probe = Image.new("L", (2 * size, 2 * size), 0)
         ImageDraw.Draw(probe).text((0, round(1.5 * size)), line[0], font=font, fill=255, anchor="ls")
         ink = probe.getbbox()
-        _HANG[key] = max(0, ink[0] - round(size * 0.04)) if ink else 0
-    return _HANG[key]
+        known[line[0]] = max(0, ink[0] - round(size * 0.04)) if ink else 0
+    return known[line[0]]
 
 
 def draw(card: CardText, fonts: Fonts):
@@ -386,22 +383,17 @@ class CardReport:
     reused: int = 0
 
 
-_worker_fonts: Fonts | None = None
-
-
-def _start_worker(files: dict[str, Path]) -> None:
-    global _worker_fonts
-    _worker_fonts = Fonts(files)
-
-
-def _draw_to(card: CardText, target: Path) -> None:
-    assert _worker_fonts is not None
-    partial = target.with_name(target.name + ".tmp")
-    draw(card, _worker_fonts).save(partial, format="PNG")
-    partial.replace(target)  # never leave a half-written card in the cache
+def _draw_batch(files: dict[str, Path], jobs: list[tuple[Path, CardText]]) -> None:
+    """Draw some cards with one set of fonts (loading the fonts is the slow part)."""
+    fonts = Fonts(files)
+    for target, card in jobs:
+        partial = target.with_name(target.name + ".tmp")
+        draw(card, fonts).save(partial, format="PNG")
+        partial.replace(target)  # never leave a half-written card in the cache
 
 
 PARALLEL_FROM = 40  # drawing in worker processes pays off from about this many cards
+BATCH = 24  # cards per task: each task loads the fonts once
 
 
 def write_cards(site: "Site", site_url: str, site_dir: Path, cache_dir: Path) -> CardReport:
@@ -419,12 +411,12 @@ def write_cards(site: "Site", site_url: str, site_dir: Path, cache_dir: Path) ->
 
         # "spawn": the build may run inside `mkdocs serve`, whose threads make fork unsafe.
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(files,)) as pool:
-            list(pool.map(_draw_to, to_draw.values(), to_draw.keys(), chunksize=8))  # raises a worker's error
+        jobs = list(to_draw.items())
+        batches = [jobs[i : i + BATCH] for i in range(0, len(jobs), BATCH)]
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            list(pool.map(_draw_batch, [files] * len(batches), batches))  # raises a worker's error
     else:
-        _start_worker(files)
-        for target, card in to_draw.items():
-            _draw_to(card, target)
+        _draw_batch(files, list(to_draw.items()))
     for path, source in cached.items():
         target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)

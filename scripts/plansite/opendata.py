@@ -9,11 +9,10 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+from .model import ProgressNote
 from .site import Site
-
-CSV_FIXED = ["id", "plan", "number", "section", "subsection", "places", "domains"]
 
 
 def _localised(site: Site, key: str) -> dict[str, str]:
@@ -69,7 +68,7 @@ def items_document(site: Site) -> dict[str, Any]:
             "url": _urls(site, "item", item.id),
             "places": list(item.places),
             "domains": list(item.domains),
-            "progress": [{"date": n.date, "text": n.text, "source": n.source} for n in item.progress],
+            "progress": [progress_record(n) for n in item.progress],
         }
         for item in data.items
     ]
@@ -115,21 +114,22 @@ class _SafeWriter:
         self._writer.writerow([spreadsheet_safe(cell) for cell in row])
 
 
-def items_csv(document: dict[str, Any], locales: list[str]) -> str:
+def progress_record(note: ProgressNote) -> dict[str, Any]:
+    return {"date": note.date, "text": note.text, "source": note.source}
+
+
+def progress_cell(notes: list[dict[str, Any]]) -> str:
+    """Progress notes in one spreadsheet cell: one line each, date, note, source."""
+    return "\n".join(f"{n['date']} {n['text']} {n['source']}" for n in notes)
+
+
+def table(fields: tuple["Field", ...], records: list[Any]) -> str:
+    """CSV of records, one column per field, each cell read by the field's own getter."""
     buffer = io.StringIO()
-    columns = CSV_FIXED + [f"{field}_{loc}" for loc in locales for field in ("title", "text", "url")]
     writer = _SafeWriter(buffer)
-    writer.writerow(columns)
-    for item in document["items"]:
-        row = {key: item[key] for key in CSV_FIXED[:5]}
-        row["subsection"] = "" if item["subsection"] is None else item["subsection"]
-        row["places"] = ";".join(item["places"])
-        row["domains"] = ";".join(item["domains"])
-        for loc in locales:
-            row[f"title_{loc}"] = item["title"].get(loc, "")
-            row[f"text_{loc}"] = item["text"].get(loc, "")
-            row[f"url_{loc}"] = item["url"][loc]
-        writer.writerow([row[column] for column in columns])
+    writer.writerow([f.name for f in fields])
+    for record in records:
+        writer.writerow([f.read(record) for f in fields])
     return buffer.getvalue()
 
 
@@ -141,7 +141,7 @@ def write_open_data(site: Site, site_dir: Path) -> list[Path]:
     json_path.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     csv_path = out_dir / "items.csv"
     # A byte-order mark so that spreadsheet programs read the Chinese as UTF-8.
-    csv_path.write_text(items_csv(document, [loc.code for loc in site.locales]), encoding="utf-8-sig")
+    csv_path.write_text(table(items_csv_fields(site), document["items"]), encoding="utf-8-sig")
     return [json_path, csv_path]
 
 
@@ -163,9 +163,16 @@ class Field:
     values: dict[str, Any] = field(default_factory=dict)  # filled into the description
     format: str | None = None
     locale: str | None = None  # the language of a per-language column
+    # How a CSV cell is read from a record (an item of items.json, or a plan CSV row);
+    # by default the record's value under the field's name.
+    get: Callable[[dict[str, Any]], Any] | None = field(default=None, compare=False, repr=False)
 
     def describe(self, catalog) -> str:  # noqa: ANN001
         return catalog.text(f"ui.{self.key}").format(**self.values)
+
+    def read(self, record: dict[str, Any]) -> Any:
+        value = self.get(record) if self.get else record[self.name]
+        return "" if value is None else value
 
 
 @dataclass(frozen=True)
@@ -208,47 +215,54 @@ PLAN_CSV_FIELDS = (
     Field("url", "string", "field_url", format="uri"),
     Field("places", "string", "field_places"),
     Field("domains", "string", "field_domains"),
+    Field("progress", "string", "field_progress_cell"),
 )
 TEXT_STATUS = {"source": "official", "done": "current", "fuzzy": "stale", "missing": "missing"}  # published vocabulary: fuzzy is "stale"
+
+# The fields of an item in items.json; items.csv has the same ones, flattened (lists
+# joined with ";", progress one note a line, and a column per language for each text).
+ITEM_FIELDS = (
+    Field("id", "string", "field_id"),
+    Field("plan", "string", "field_plan"),
+    Field("number", "integer", "field_number"),
+    Field("section", "string", "field_section"),
+    Field("subsection", "integer", "field_subsection_number"),
+    Field("title", "object", "field_title_by_locale"),
+    Field("text", "object", "field_text_by_locale"),
+    Field("url", "object", "field_url_by_locale"),
+    Field("places", "array", "field_places_list"),
+    Field("domains", "array", "field_domains_list"),
+    Field("progress", "array", "field_progress_list"),
+)
+PER_LOCALE = {"title": ("field_title_in", "title"), "text": ("field_text_in", "text"), "url": ("field_path_in", "url")}
+FLATTENED = {
+    "places": Field("places", "string", "field_places", get=lambda item: ";".join(item["places"])),
+    "domains": Field("domains", "string", "field_domains", get=lambda item: ";".join(item["domains"])),
+    "progress": Field("progress", "string", "field_progress_cell", get=lambda item: progress_cell(item["progress"])),
+}
+
+
+def items_csv_fields(site: Site) -> tuple[Field, ...]:
+    """items.csv's columns, from ITEM_FIELDS: the same fields, flattened."""
+    fixed = [FLATTENED.get(f.name, f) for f in ITEM_FIELDS if f.type != "object"]
+    per_locale = [
+        Field(f"{name}_{loc.code}", "string", key, {"language": loc.name}, locale=loc.code,
+              get=lambda item, name=name, code=loc.code: item[name].get(code, ""))
+        for loc in site.locales
+        for name, (key, _) in PER_LOCALE.items()
+    ]
+    return tuple(fixed + per_locale)
 
 
 def resources(site: Site) -> list[Resource]:
     """Every download, in the order the downloads page lists them."""
     names = {loc.code: loc.name for loc in site.locales}
     n_items = len(site.data.items)
-    json_fields = (
-        Field("id", "string", "field_id"),
-        Field("plan", "string", "field_plan"),
-        Field("number", "integer", "field_number"),
-        Field("section", "string", "field_section"),
-        Field("subsection", "integer", "field_subsection_number"),
-        Field("title", "object", "field_title_by_locale"),
-        Field("text", "object", "field_text_by_locale"),
-        Field("url", "object", "field_url_by_locale"),
-        Field("places", "array", "field_places_list"),
-        Field("domains", "array", "field_domains_list"),
-        Field("progress", "array", "field_progress_list"),
-    )
-    csv_fields = [
-        Field("id", "string", "field_id"),
-        Field("plan", "string", "field_plan"),
-        Field("number", "integer", "field_number"),
-        Field("section", "string", "field_section"),
-        Field("subsection", "integer", "field_subsection_number"),
-        Field("places", "string", "field_places"),
-        Field("domains", "string", "field_domains"),
-    ]
-    for loc in site.locales:
-        csv_fields += [
-            Field(f"title_{loc.code}", "string", "field_title_in", {"language": loc.name}, locale=loc.code),
-            Field(f"text_{loc.code}", "string", "field_text_in", {"language": loc.name}, locale=loc.code),
-            Field(f"url_{loc.code}", "string", "field_path_in", {"language": loc.name}, locale=loc.code),
-        ]
     out = [
         Resource("items-json", "data/items.json", "json", "application/json", "download_items_json", {"count": n_items},
-                 json_fields, n_items, tabular=False),
+                 ITEM_FIELDS, n_items, tabular=False),
         Resource("items-csv", "data/items.csv", "csv", "text/csv", "download_items_csv", {"count": n_items},
-                 tuple(csv_fields), n_items),
+                 items_csv_fields(site), n_items),
     ]
     for plan in site.data.plans:
         for loc in site.locales:
@@ -274,32 +288,29 @@ def plan_csv(site: Site, plan_id: str, locale: str, site_url: str | None) -> str
     """One row per item of a plan, in one language. URLs are absolute when site_url is known."""
     catalog = site.catalogs[locale]
     plan = site.data.plan(plan_id)
-    buffer = io.StringIO()
-    writer = _SafeWriter(buffer)
-    writer.writerow([f.name for f in PLAN_CSV_FIELDS])
     base = site_url.rstrip("/") if site_url else ""
+    rows = []
     for item in plan.items:
         section = plan.section(item.section)
         sub = section.subsection(item.subsection) if item.subsection else None
         text = catalog.lookup(item.key("text"))
         title = catalog.lookup(item.key("title"))
-        writer.writerow(
-            [
-                item.id,
-                item.number,
-                section.number,
-                catalog.text(section.key("title")),
-                sub.number if sub else "",
-                catalog.text(sub.key("title")) if sub else "",
-                "" if title.status == "missing" else title.text,
-                "" if text.status == "missing" else text.text,
-                TEXT_STATUS[text.status],
-                base + site.item_url(item, locale),
-                ";".join(item.places),
-                ";".join(item.domains),
-            ]
-        )
-    return buffer.getvalue()
+        rows.append({
+            "id": item.id,
+            "number": item.number,
+            "section_number": section.number,
+            "section_title": catalog.text(section.key("title")),
+            "subsection_number": sub.number if sub else None,
+            "subsection_title": catalog.text(sub.key("title")) if sub else "",
+            "title": "" if title.status == "missing" else title.text,
+            "text": "" if text.status == "missing" else text.text,
+            "text_status": TEXT_STATUS[text.status],
+            "url": base + site.item_url(item, locale),
+            "places": ";".join(item.places),
+            "domains": ";".join(item.domains),
+            "progress": progress_cell([progress_record(n) for n in item.progress]),
+        })
+    return table(PLAN_CSV_FIELDS, rows)
 
 
 def datapackage(site: Site, site_dir: Path, site_url: str | None) -> dict[str, Any]:
