@@ -117,6 +117,10 @@ PT_SITE_NAME = f"PT</title>{SCRIPT}"
 PT_ITEM_TITLE = EXPLOIT
 PT_ITEM_TEXT = f"+SUM(1){SCRIPT}]]> {MARKDOWN}"
 HANT_ITEM_TITLE = f"加快{TEMPLATE}<b>推動</b>"
+OUTCOME_TEXT = f"开通{TEMPLATE}{SCRIPT}。"
+OUTCOME_TITLE = f"{SCRIPT}]]> {TEMPLATE}"
+OUTCOME_PUBLISHER = f"=cmd|{EXPLOIT}"
+OUTCOME_URL = 'https://example.org/?q="><script>alert(9)</script>'
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +140,13 @@ def hostile(tmp_path_factory: pytest.TempPathFactory, built_site: Path) -> Path:
     replace_line(data / "changelog.yaml", "    summary: ", f"    summary: {yaml_text(CHANGE_SUMMARY)}")
     replace_line(data / "changelog.yaml", "      pt: ", f"      pt: {yaml_text(CHANGE_PT)}")
     replace_once(data / "ui.yaml", "site_name: 粤澳合作重点工作\n", f"site_name: {yaml_text(SITE_NAME)}\n")
+    text = fa.read_text(encoding="utf-8")
+    entry = text.index("  progress:\n", text.index("- id: fa2020-15\n"))  # item 15's first outcome entry
+    head, tail = text[:entry], text[entry:]
+    for field, value in (("    text: ", OUTCOME_TEXT), ("      url: ", OUTCOME_URL), ("      title: ", OUTCOME_TITLE), ("      publisher: ", OUTCOME_PUBLISHER)):
+        start = tail.index(field)
+        tail = tail[:start] + field + yaml_text(value) + tail[tail.index("\n", start):]
+    fa.write_text(head + tail, encoding="utf-8")
     set_translation(project, "pt", "ui.site_name", PT_SITE_NAME)
     set_translation(project, "pt", "item.fa2020-01.title", PT_ITEM_TITLE)
     set_translation(project, "pt", "item.br2020-03.text", PT_ITEM_TEXT)
@@ -152,6 +163,7 @@ def test_no_command_from_data_runs(hostile: Path):
 
 PAGES = [
     # (page, texts that must show literally in it)
+    ("framework-agreement-2020/15", [OUTCOME_TEXT, OUTCOME_TITLE, OUTCOME_PUBLISHER, OUTCOME_URL]),
     ("framework-agreement-2020/20", [ITEM_TITLE, ITEM_TEXT, SITE_NAME, PLAN_SHORT]),
     ("framework-agreement-2020/section-1", [SECTION_TITLE]),
     ("framework-agreement-2020/section-2", [ITEM_TITLE, ITEM_TEXT]),
@@ -199,8 +211,13 @@ def test_feeds_stay_well_formed_xml(hostile: Path):
     atom = "{http://www.w3.org/2005/Atom}"
     for prefix, summary in (("", CHANGE_SUMMARY), ("pt/", CHANGE_PT)):
         root = ET.parse(hostile / "site" / prefix / "feed.xml").getroot()
-        summaries = {e.text for e in root.iter(f"{atom}summary")}
+        changes = [e for e in root.iter(f"{atom}entry") if e.find(f"{atom}link[@rel='related']") is None]
+        summaries = {e.findtext(f"{atom}summary") for e in changes}
         assert summaries == {summary}
+        outcomes = [e for e in root.iter(f"{atom}entry") if e.find(f"{atom}link[@rel='related']") is not None]
+        assert any(e.find(f"{atom}link[@rel='related']").get("href") == OUTCOME_URL for e in outcomes)
+        if not prefix:
+            assert any(OUTCOME_TEXT in e.findtext(f"{atom}summary") for e in outcomes)
         titles = [e.text for e in root.iter(f"{atom}title")]
         assert any(ITEM_TITLE in (t or "") for t in titles) or prefix
     sitemap = ET.parse(hostile / "site" / "sitemap.xml").getroot()

@@ -195,7 +195,8 @@ def feed_xml(site: "Site", changelog: Changelog, locale: str, site_url: str) -> 
     _sub(root, "id", feed_uuid.urn)
     _sub(root, "title", feed_title(site, locale))
     _sub(root, "subtitle", catalog.text("ui.feed_subtitle"))
-    _sub(root, "updated", changelog.updated + TIME_OF_DAY)
+    recorded = [note.source.read for item in site.data.items for note in item.progress]
+    _sub(root, "updated", max([changelog.updated, *recorded]) + TIME_OF_DAY)
     _sub(root, "link", rel="self", type="application/atom+xml", href=f"{base}/{feed_path(site, locale)}")
     _sub(root, "link", rel="alternate", type="text/html", hreflang=locale, href=base + site.url("home", "home", locale))
     author = _sub(root, "author")
@@ -222,6 +223,20 @@ def feed_xml(site: "Site", changelog: Changelog, locale: str, site_url: str) -> 
             )
             attrs = {} if summary_lang == locale else {XML_LANG: summary_lang}
             _sub(entry, "summary", summary, type="text", **attrs)
+    # Outcome entries (what became of an item): each appears when it is recorded.
+    for item in site.data.items:
+        for note in item.progress:
+            entry = _sub(root, "entry")
+            _sub(entry, "id", uuid.uuid5(changelog.feed_id, f"{locale}/outcome/{item.id}/{note.source.url}/{note.date}").urn)
+            heading_text = heading.format(number=item.number, title=catalog.text(item.key("title")))
+            plan_title = catalog.text(site.data.plan(item.plan_id).key("short_title"))
+            _sub(entry, "title", f"{catalog.text('ui.outcome_' + note.outcome)} · {heading_text} · {plan_title}")
+            _sub(entry, "updated", note.source.read + TIME_OF_DAY)
+            _sub(entry, "link", rel="alternate", type="text/html", hreflang=locale, href=base + site.item_url(item, locale) + "#outcome")
+            _sub(entry, "link", rel="related", href=note.source.url)
+            text = catalog.lookup(note.key("text"))
+            attrs = {XML_LANG: SOURCE_LOCALE} if text.status == "missing" else {}
+            _sub(entry, "summary", f"{note.date}: {text.text}", type="text", **attrs)
     ET.indent(root, space=" ")
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 

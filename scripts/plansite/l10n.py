@@ -55,6 +55,8 @@ def source_texts(data: SiteData, ui: Mapping) -> dict[str, SourceText]:
                 add(sub, f"{plan.file}:{sub.line}")
         for item in plan.items:
             add(item, f"{plan.file}:{item.source_line}")
+            for note in item.progress:
+                add(note, f"{plan.file}:{note.line}")
     for place in data.places:
         add(place, f"data/places.yaml:{place.line}")
     for domain in data.domains:

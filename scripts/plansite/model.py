@@ -8,7 +8,9 @@ schema described in docs/editing.md and returns a `SiteData`; any problem raises
 from __future__ import annotations
 
 import re
+import urllib.parse
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, ClassVar
@@ -90,11 +92,41 @@ class Section(Translatable):
         return next(s for s in self.subsections if s.number == number)
 
 
+OUTCOMES = ("done", "step", "background")  # what an entry reports; see outcomes.py for an item's status
+
+
 @dataclass(frozen=True)
-class ProgressNote:
-    date: str
-    text: str
-    source: str
+class Source:
+    """Where an outcome entry comes from, as it was read."""
+
+    url: str
+    title: str  # in the source's own language
+    publisher: str  # "site（转 original）" for a copy
+    published: str | None  # YYYY[-MM[-DD]], when the source gives it
+    language: str  # of the title: zh, pt, en…
+    read: str  # YYYY-MM-DD, when it was read: the date the entry was recorded
+    copy: bool = False  # a repost of another publisher's article
+    title_given: bool = True  # False: the page shows no title; this one describes it
+
+
+@dataclass(frozen=True)
+class ProgressNote(Translatable):
+    """What became of an item: one dated, sourced entry (outcome research)."""
+
+    KIND = "progress"
+    TEXT_FIELDS = ("text",)
+
+    item_id: str
+    number: int  # 1, 2… in the order listed: the key of its translations
+    date: str  # of the event, YYYY[-MM[-DD]]
+    outcome: str  # done: the promised thing happened; step: a step toward it; background: before 2020
+    text: str  # zh-Hans, in our own words
+    source: Source
+    line: int = field(default=0, compare=False)
+
+    @property
+    def key_id(self) -> str:
+        return f"{self.item_id}-{self.number}"
 
 
 @dataclass(frozen=True)
@@ -113,6 +145,7 @@ class Item(Translatable):
     domains: tuple[str, ...] = ()
     progress: tuple[ProgressNote, ...] = ()
     source_line: int = field(default=0, compare=False)
+    researched: str | None = None  # YYYY-MM-DD: when outcomes were last looked for (see outcomes.py)
 
     @property
     def anchor(self) -> str:
@@ -235,11 +268,11 @@ class _Checker:
             return None
         return value
 
-    def text(self, m: Mapping, key: str, where: str, limit: int | None = None, chinese_source: bool = True) -> str | None:
+    def text(self, m: Mapping, key: str, where: str, limit: int | None = None, chinese_source: bool = True, as_printed: bool = False) -> str | None:
         def check(value: str) -> str | None:
             if not value.strip():
                 return "must not be empty"
-            found = artefacts_in(value, chinese_source)
+            found = artefacts_in(value, chinese_source, as_printed)
             if found:
                 return "contains " + ", ".join(sorted(set(found)))
             if limit and len(value) > limit:
@@ -283,7 +316,7 @@ class _Checker:
         return tuple(out)
 
 
-_KIND_NAMES = {str: "text", list: "a list", float: "a number", dict: "a mapping"}
+_KIND_NAMES = {str: "text", list: "a list", float: "a number", dict: "a mapping", bool: "true or false"}
 
 
 def _kind(value: Any) -> str:
@@ -382,7 +415,7 @@ def _load_plan(path: Path, display: str, reserved: frozenset[str]) -> tuple[Plan
     seen_numbers: dict[int, int] = {}
     seen_ids: dict[str, int] = {}
     for n, raw in enumerate(raw_items or []):
-        item = _load_item(c, raw, f"items[{n}]", raw_items.item_lines[n], plan_id or "", sections, seen_numbers, seen_ids)
+        item = _load_item(c, raw, f"items[{n}]", raw_items.item_lines[n], plan_id or "", year, sections, seen_numbers, seen_ids)
         if item:
             items.append(item)
     if raw_items is not None and not raw_items:
@@ -400,6 +433,7 @@ def _load_item(
     where: str,
     line: int,
     plan_id: str,
+    year: int | None,
     sections: list[Section],
     seen_numbers: dict[int, int],
     seen_ids: dict[str, int],
@@ -409,7 +443,7 @@ def _load_item(
         return None
     if isinstance(m.get("id"), str):
         where = f"item {m['id']}"
-    if not c.keys(m, where, {"id", "number", "section", "title", "text"}, {"subsection", "places", "domains", "progress"}):
+    if not c.keys(m, where, {"id", "number", "section", "title", "text"}, {"subsection", "places", "domains", "progress", "researched"}):
         return None
     item_id = c.field(m, "id", where, str, _pattern(ITEM_ID, f"{plan_id}-07"))
     where = f"item {item_id}" if item_id else where
@@ -420,7 +454,10 @@ def _load_item(
     text = c.text(m, "text", where)
     places = c.id_list(m, "places", where)
     domains = c.id_list(m, "domains", where)
-    progress = _load_progress(c, m, where)
+    progress = _load_progress(c, m, where, item_id or "", year)
+    researched = c.field(m, "researched", where, str, _date_check(FULL_DATE, "YYYY-MM-DD")) if "researched" in m else None
+    if progress and researched is None:
+        c.error(m.line_of("progress"), f"{where}: an item with progress entries says when it was researched (researched: YYYY-MM-DD)")
 
     if number is not None:
         if number in seen_numbers:
@@ -441,10 +478,30 @@ def _load_item(
         c.error(m.line_of("subsection"), f"{where}: unknown subsection {subsection_no} of section {section_no}")
     if None in (item_id, number, section, title, text):
         return None
-    return Item(item_id, plan_id, number, section_no, subsection_no, title, text, places, domains, progress, line)
+    return Item(item_id, plan_id, number, section_no, subsection_no, title, text, places, domains, progress, line, researched)
 
 
-def _load_progress(c: _Checker, m: Mapping, where: str) -> tuple[ProgressNote, ...]:
+DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")  # a year, a month or a day, as precise as the source
+FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _date_check(pattern: re.Pattern[str], shape: str) -> Callable[[str], str | None]:
+    def check(value: str) -> str | None:
+        if not pattern.match(value):
+            return f"expected a date {shape}, got {value!r}"
+        parts = [int(p) for p in value.split("-")]
+        try:
+            date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+        except ValueError:
+            return f"{value} is not a date"
+        if value[: len(value)] > date.today().isoformat()[: len(value)]:
+            return f"{value} is after today"
+        return None
+
+    return check
+
+
+def _load_progress(c: _Checker, m: Mapping, where: str, item_id: str, year: int | None) -> tuple[ProgressNote, ...]:
     if "progress" not in m:
         return ()
     raw = c.field(m, "progress", where, list)
@@ -452,14 +509,42 @@ def _load_progress(c: _Checker, m: Mapping, where: str) -> tuple[ProgressNote, .
     for n, entry in enumerate(raw or []):
         note_where = f"{where}.progress[{n}]"
         pm = c.mapping(entry, note_where, raw.item_lines[n])
-        if pm is None or not c.keys(pm, note_where, {"date", "text", "source"}, set()):
+        if pm is None or not c.keys(pm, note_where, {"date", "outcome", "text", "source"}, set()):
             continue
-        date = c.field(pm, "date", note_where, str, lambda v: None if re.match(r"^\d{4}-\d{2}-\d{2}$", v) else "expected YYYY-MM-DD")
+        when = c.field(pm, "date", note_where, str, _date_check(DATE, "YYYY, YYYY-MM or YYYY-MM-DD"))
+        outcome = c.field(pm, "outcome", note_where, str, lambda v: None if v in OUTCOMES else f"expected one of {', '.join(OUTCOMES)}")
+        if when and outcome and year and outcome != "background" and int(when[:4]) < year:
+            c.error(pm.line_of("date"), f"{note_where}: {when} is before the plan's year {year}: an earlier event the item builds on is outcome: background")
         text = c.text(pm, "text", note_where)
-        source = c.field(pm, "source", note_where, str, lambda v: None if v.startswith("https://") else "expected an https:// URL")
-        if None not in (date, text, source):
-            notes.append(ProgressNote(date, text, source))
+        source = _load_source(c, pm, note_where)
+        if None not in (when, outcome, text, source):
+            notes.append(ProgressNote(item_id, n + 1, when, outcome, text, source, raw.item_lines[n]))
     return tuple(notes)
+
+
+def _load_source(c: _Checker, pm: Mapping, where: str) -> Source | None:
+    sm = c.mapping(pm.get("source"), f"{where}.source", pm.line_of("source"))
+    if sm is None or not c.keys(sm, f"{where}.source", {"url", "title", "publisher", "language", "read"}, {"published", "copy", "title_given"}):
+        return None
+    where = f"{where}.source"
+
+    def web_address(value: str) -> str | None:
+        parts = urllib.parse.urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or any(ch.isspace() for ch in value):
+            return "expected an http(s):// address, exactly as the page was read"
+        return None
+
+    url = c.field(sm, "url", where, str, web_address)
+    title = c.text(sm, "title", where, chinese_source=False, as_printed=True)  # the source's own title
+    publisher = c.text(sm, "publisher", where, chinese_source=False)
+    language = c.field(sm, "language", where, str, _pattern(re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$"), "zh"))
+    read = c.field(sm, "read", where, str, _date_check(FULL_DATE, "YYYY-MM-DD"))
+    published = c.field(sm, "published", where, str, _date_check(DATE, "YYYY, YYYY-MM or YYYY-MM-DD")) if "published" in sm else None
+    copy = c.field(sm, "copy", where, bool) if "copy" in sm else False
+    title_given = c.field(sm, "title_given", where, bool) if "title_given" in sm else True
+    if None in (url, title, publisher, language, read, copy, title_given) or ("published" in sm and published is None):
+        return None
+    return Source(url, title, publisher, published, language, read, copy, title_given)
 
 
 # --- places and domains -----------------------------------------------------------

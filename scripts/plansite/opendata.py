@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .model import ProgressNote
+from .outcomes import status_of
 from .site import Site
 
 
@@ -68,7 +69,9 @@ def items_document(site: Site) -> dict[str, Any]:
             "url": _urls(site, "item", item.id),
             "places": list(item.places),
             "domains": list(item.domains),
-            "progress": [progress_record(n) for n in item.progress],
+            "status": status_of(item),
+            "researched": item.researched,
+            "progress": [progress_record(n, _localised(site, n.key("text"))) for n in item.progress],
         }
         for item in data.items
     ]
@@ -114,13 +117,23 @@ class _SafeWriter:
         self._writer.writerow([spreadsheet_safe(cell) for cell in row])
 
 
-def progress_record(note: ProgressNote) -> dict[str, Any]:
-    return {"date": note.date, "text": note.text, "source": note.source}
+def progress_record(note: ProgressNote, text: dict[str, str]) -> dict[str, Any]:
+    """An outcome entry in items.json: its note per locale, its source as read."""
+    source = note.source
+    return {
+        "date": note.date,
+        "outcome": note.outcome,
+        "text": text,
+        "source": {
+            "url": source.url, "title": source.title, "title_language": source.language, "publisher": source.publisher,
+            "published": source.published, "copy": source.copy, "read": source.read,
+        },
+    }
 
 
-def progress_cell(notes: list[dict[str, Any]]) -> str:
-    """Progress notes in one spreadsheet cell: one line each, date, note, source."""
-    return "\n".join(f"{n['date']} {n['text']} {n['source']}" for n in notes)
+def progress_cell(notes: list[dict[str, Any]], locale: str) -> str:
+    """Outcome entries in one spreadsheet cell: one line each, date, outcome, note, source."""
+    return "\n".join(f"{n['date']} [{n['outcome']}] {n['text'].get(locale, n['text'].get('zh-Hans', ''))} {n['source']['url']}" for n in notes)
 
 
 def table(fields: tuple["Field", ...], records: list[Any]) -> str:
@@ -215,6 +228,7 @@ PLAN_CSV_FIELDS = (
     Field("url", "string", "field_url", format="uri"),
     Field("places", "string", "field_places"),
     Field("domains", "string", "field_domains"),
+    Field("status", "string", "field_status"),
     Field("progress", "string", "field_progress_cell"),
 )
 TEXT_STATUS = {"source": "official", "done": "current", "fuzzy": "stale", "missing": "missing"}  # published vocabulary: fuzzy is "stale"
@@ -232,13 +246,15 @@ ITEM_FIELDS = (
     Field("url", "object", "field_url_by_locale"),
     Field("places", "array", "field_places_list"),
     Field("domains", "array", "field_domains_list"),
+    Field("status", "string", "field_status"),
+    Field("researched", "date", "field_researched"),
     Field("progress", "array", "field_progress_list"),
 )
 PER_LOCALE = {"title": ("field_title_in", "title"), "text": ("field_text_in", "text"), "url": ("field_path_in", "url")}
 FLATTENED = {
     "places": Field("places", "string", "field_places", get=lambda item: ";".join(item["places"])),
     "domains": Field("domains", "string", "field_domains", get=lambda item: ";".join(item["domains"])),
-    "progress": Field("progress", "string", "field_progress_cell", get=lambda item: progress_cell(item["progress"])),
+    "progress": Field("progress", "string", "field_progress_cell", get=lambda item: progress_cell(item["progress"], "zh-Hans")),
 }
 
 
@@ -308,7 +324,8 @@ def plan_csv(site: Site, plan_id: str, locale: str, site_url: str | None) -> str
             "url": base + site.item_url(item, locale),
             "places": ";".join(item.places),
             "domains": ";".join(item.domains),
-            "progress": progress_cell([progress_record(n) for n in item.progress]),
+            "status": status_of(item),
+            "progress": progress_cell([progress_record(n, {locale: catalog.text(n.key("text"))}) for n in item.progress], locale),
         })
     return table(PLAN_CSV_FIELDS, rows)
 

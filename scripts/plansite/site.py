@@ -21,6 +21,7 @@ from .catalogs import Traditional, load_traditional
 from .tags import Tags
 from .l10n import SOURCE_LOCALE, Catalog
 from .locales import Locale, configured_locales, locales_from_entries
+from .outcomes import status_of, tally
 from .model import GlossaryTerm, Item, SiteData, load_glossary, load_site_data
 from .pages import (
     PageSpec,
@@ -184,6 +185,8 @@ class Site:
             "glossary": self.glossary,
             "to_traditional": self.traditional.convert,
             "glossary_text": self.glossary_text,
+            "status_of": status_of,
+            "tally": tally,
             "tags": self.tags,
             "root": relative_url(here, self.url("home", "home", locale)),
             # The same page in zh-Hans, for "the Chinese text has changed since" notices.
@@ -214,9 +217,11 @@ class Site:
         owner = self.sources[key].owner
         if owner is None:
             return None
-        kind = {"subsection": "section"}.get(owner.KIND, owner.KIND)
-        ref = owner.section_id if owner.KIND == "subsection" else owner.id  # type: ignore[attr-defined]
-        return kind, ref
+        if owner.KIND == "subsection":
+            return "section", owner.section_id  # type: ignore[attr-defined]
+        if owner.KIND == "progress":
+            return "item", owner.item_id  # type: ignore[attr-defined]
+        return owner.KIND, owner.id  # type: ignore[attr-defined]
 
     def describe(self, source: l10n.SourceText) -> str:
         """Where a text appears, for the translator (the PO file's extracted comment)."""
@@ -235,6 +240,7 @@ class Site:
             "section": lambda o: f"Plan {o.plan_id}, section {o.number}",
             "subsection": lambda o: f"Plan {o.section_id.split('-s')[0]}, section {o.section_id.split('-s')[1]}, subsection {o.number}",
             "item": lambda o: f"Plan {o.plan_id}, section {o.section}, item {o.number}",
+            "progress": lambda o: f"Plan {self.data.item(o.item_id).plan_id}, item {self.data.item(o.item_id).number}, outcome entry {o.number} ({o.date}; source: {o.source.publisher})",
             "place": lambda o: f"Place {o.id}",
             "domain": lambda o: f"Domain {o.id}",
         }[owner.KIND](owner)

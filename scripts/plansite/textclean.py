@@ -123,11 +123,13 @@ def invisible_in(text: str) -> list[str]:
     return found
 
 
-def artefacts_in(text: str, chinese_source: bool = True) -> list[str]:
+def artefacts_in(text: str, chinese_source: bool = True, as_printed: bool = False) -> list[str]:
     """Describe every problem still present in a single-line text: extraction
     artefacts, invisible code points, stray spaces, unpaired quotes and brackets.
     Translations are checked the same way (`chinese_source=False`), except that a
-    Traditional form such as 內 is right there."""
+    Traditional form such as 內 is right there. A title quoted as another publisher
+    printed it (`as_printed`) keeps its spaces and brackets; everything invisible or
+    look-alike is still refused."""
     found = invisible_in(text)
     for ch in dict.fromkeys(text):
         if is_compat_ideograph(ch) or ch == FULLWIDTH_QUOTE or (ch in LOOKALIKES and (chinese_source or ch.isspace())):
@@ -138,6 +140,8 @@ def artefacts_in(text: str, chinese_source: bool = True) -> list[str]:
         found.append("leading or trailing space")
     if "  " in text:
         found.append("run of spaces")
+    if as_printed:
+        return found
     if re.search(rf"[{_CJK}] +[{_CJK}]", text):
         found.append("space between Chinese characters")
     for opening, closing in PAIRS.items():
