@@ -23,14 +23,17 @@ NAME = "atomic-build"
 
 
 class AtomicBuild(BasePlugin):
-    def __init__(self, target: Path, staging: Path):
+    def __init__(self, target: Path, staging: Path, languages: int):
         super().__init__()
         self.target = target
         self.staging = staging
+        self.languages = languages  # the build is whole after this many language passes
+        self.passes = 0
 
     @event_priority(-200)  # after mkdocs-static-i18n's post-build (-100), which builds the other languages
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if config.plugins["i18n"].building or not self.staging.exists():
+        self.passes += 1
+        if self.passes < self.languages or not self.staging.exists():
             return
         previous = self.target.with_name(f".{self.target.name}-previous")
         shutil.rmtree(previous, ignore_errors=True)
@@ -51,6 +54,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     target = Path(config.site_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
-    config.plugins[NAME] = AtomicBuild(target, staging)
+    # The languages to build, from mkdocs-static-i18n's documented configuration.
+    languages = sum(1 for lang in config.plugins["i18n"].config.languages if lang.build)
+    config.plugins[NAME] = AtomicBuild(target, staging, languages)
     config.site_dir = str(staging)
     return config

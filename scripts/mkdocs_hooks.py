@@ -141,16 +141,18 @@ def _keep_not_found_page_per_language(config: MkDocsConfig) -> None:
     """mkdocs-static-i18n renders overrides/404.html once per language, each time to
     <site>/404.html, so the last language built would win: move each language's copy
     to <site>/<locale>/404.html and put the default language's back at the root."""
-    i18n = config.plugins["i18n"]
     context = build_context(config)
+    # mkdocs-static-i18n sets the theme's language to the language being built
+    # (its documented reconfigure_material behaviour).
+    current = config.theme["language"]
     site_dir = Path(config.site_dir)
     not_found = site_dir / "404.html"
     if not not_found.exists():
         return
-    if i18n.current_language == i18n.default_language:
+    if current == context.site.default_locale:
         context.not_found = not_found.read_bytes()
     elif context.not_found is not None:
-        (site_dir / i18n.current_language / "404.html").write_bytes(not_found.read_bytes())
+        (site_dir / current / "404.html").write_bytes(not_found.read_bytes())
         not_found.write_bytes(context.not_found)
 
 
@@ -167,9 +169,12 @@ def _sitemap_gz_without_date(config: MkDocsConfig) -> None:
 def on_post_build(config: MkDocsConfig) -> None:
     _keep_not_found_page_per_language(config)
     _sitemap_gz_without_date(config)
-    # mkdocs-static-i18n builds the other languages from inside its own post-build
-    # (with `building` set); the downloads are language-neutral, so write them once.
-    if not config.plugins["i18n"].building:
-        _write_journalist_files(config, site_for_config(config))
-        write_search_indexes(site_for_config(config), Path(config.site_dir))
+    # mkdocs-static-i18n builds the other languages from inside its own post-build,
+    # so the first post-build of a build is the default language's, and the downloads,
+    # cards, feeds and indexes (language-neutral) are written then, once.
+    context = build_context(config)
+    context.post_builds += 1
+    if context.post_builds == 1:
+        _write_journalist_files(config, context.site)
+        write_search_indexes(context.site, Path(config.site_dir))
         bundle_assets(Path(config.docs_dir), Path(config.site_dir))

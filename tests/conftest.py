@@ -145,3 +145,59 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.section("search recall@10 (Chromium)")
         for locale, (value, count) in sorted(recall.items()):
             terminalreporter.write_line(f"{locale:8} {value:.3f} over {count} queries")
+
+
+def fixture_project(target: Path, items: int = 3) -> Path:
+    """A tiny site, as mkdocs-static-i18n's own tests use: the real configuration,
+    templates and code, with the data cut down to one plan's first section (its first
+    `items` items), the places and domains they name, and the translations brought
+    in line (`sync`). Builds in seconds, in-process (`build_in_process`)."""
+    import yaml
+
+    from plansite import yamlio
+
+    project = copy_project(target)
+    data = project / "data"
+    for other in (data / "plans").glob("*.yaml"):
+        if other.name != "fa2020.yaml":
+            other.unlink()
+    plan = yaml.safe_load((data / "plans" / "fa2020.yaml").read_text(encoding="utf-8"))
+    plan["sections"] = plan["sections"][:1]
+    plan["items"] = [i for i in plan["items"] if i["section"] == 1][:items]
+    (data / "plans" / "fa2020.yaml").write_text(yamlio.dump(plan), encoding="utf-8")
+    places = yaml.safe_load((data / "places.yaml").read_text(encoding="utf-8"))
+    by_id = {p["id"]: p for p in places}
+    wanted = set()
+    for item in plan["items"]:
+        for pid in item.get("places", []):
+            while pid and pid not in wanted:
+                wanted.add(pid)
+                pid = by_id[pid].get("parent")
+    (data / "places.yaml").write_text(yamlio.dump([p for p in places if p["id"] in wanted]), encoding="utf-8")
+    domains = yaml.safe_load((data / "domains.yaml").read_text(encoding="utf-8"))
+    named = {d for item in plan["items"] for d in item.get("domains", [])}
+    (data / "domains.yaml").write_text(yamlio.dump([d for d in domains if d["id"] in named]), encoding="utf-8")
+    changelog = yaml.safe_load((data / "changelog.yaml").read_text(encoding="utf-8"))
+    changelog["changes"] = changelog["changes"][:1]
+    (data / "changelog.yaml").write_text(yamlio.dump(changelog), encoding="utf-8")
+    (data / "redirects.yaml").write_text("redirects: []\n", encoding="utf-8")
+    assert plansite(project, "sync").returncode in (0, 1)
+    return project
+
+
+def build_in_process(project: Path, monkeypatch: pytest.MonkeyPatch, cache: Path | None = None) -> Path:
+    """`mkdocs build --strict` of a project, in this process: the build keeps its
+    state on its own config, so one process can build any number of sites."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    monkeypatch.chdir(project)
+    if cache:
+        monkeypatch.setenv("PLANSITE_CACHE_DIR", str(cache))
+    config = load_config(str(project / "mkdocs.yml"), strict=True)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return project / "site"

@@ -11,9 +11,8 @@ entries: OpenCC's output is regenerated, never fuzzy; a translator's correction
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -26,21 +25,29 @@ from .textclean import artefacts_in
 from .yamlio import DataError, Mapping, Sequence
 
 
-@lru_cache(maxsize=2)
-def _converter(config: str):  # type: ignore[no-untyped-def]
-    import opencc
+class Converters:
+    """OpenCC converters by configuration (s2hk, hk2s…), each made on first use:
+    loading one takes a moment. Owned by whoever converts (a Traditional), not the module."""
 
-    return opencc.OpenCC(config)
+    def __init__(self) -> None:
+        self._made: dict[str, object] = {}
+
+    def __call__(self, config: str):  # type: ignore[no-untyped-def]
+        if config not in self._made:
+            import opencc
+
+            self._made[config] = opencc.OpenCC(config)
+        return self._made[config]
 
 
 def to_traditional(text: str) -> str:
     """Hong Kong/Macao character forms (s2hk), character by character: no Taiwan phrasing.
-    The bare OpenCC conversion; the site's zh-Hant is `Traditional.convert`."""
-    return _converter("s2hk").convert(text)
+    The bare OpenCC conversion, for one-off use; the site's zh-Hant is `Traditional.convert`."""
+    return Converters()("s2hk").convert(text)
 
 
 def to_simplified(text: str) -> str:
-    return _converter("hk2s").convert(text)
+    return Converters()("hk2s").convert(text)
 
 
 # Hong Kong and Macao print quotations in corner brackets, nested ones in double corners.
@@ -55,9 +62,13 @@ class Traditional:
     table (words s2hk gets wrong, data/zh-Hant-phrases.yaml), then 「」『』 quotes."""
 
     phrases: tuple[tuple[str, str], ...] = ()  # (zh-Hans phrase, the right zh-Hant)
+    converters: Converters = field(default_factory=Converters, compare=False, repr=False)
+
+    def s2hk(self, text: str) -> str:
+        return self.converters("s2hk").convert(text)
 
     def convert(self, text: str) -> str:
-        out = to_traditional(text)
+        out = self.s2hk(text)
         if len(out) == len(text):  # s2hk maps character to character: fix the phrases where they stand
             chars = list(out)
             for hans, hant in self.phrases:
@@ -68,7 +79,7 @@ class Traditional:
             out = "".join(chars)
         else:
             for hans, hant in self.phrases:
-                out = out.replace(to_traditional(hans), hant)
+                out = out.replace(self.s2hk(hans), hant)
         return out.translate(_TO_CORNERS)
 
     def could_have_made(self, source: str, text: str) -> bool:
@@ -78,7 +89,7 @@ class Traditional:
         made = self.convert(source)
         if text == made:
             return True
-        bare = to_traditional(source)
+        bare = self.s2hk(source)
         if len(made) != len(text) or len(bare) != len(text):
             return text in (bare, bare.translate(_TO_CORNERS))
         cornered = bare.translate(_TO_CORNERS)
@@ -86,7 +97,7 @@ class Traditional:
 
     def back(self, text: str) -> str:
         """zh-Hant → zh-Hans, for checking that a plan text still says what was published."""
-        return to_simplified(text.translate(_FROM_CORNERS))
+        return self.converters("hk2s").convert(text.translate(_FROM_CORNERS))
 
 
 def load_traditional(root: Path) -> Traditional:

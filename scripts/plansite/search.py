@@ -17,7 +17,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from .catalogs import _converter
+from .catalogs import Converters
 from .site import Site
 
 
@@ -27,7 +27,7 @@ def fold_latin(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def traditional_to_simplified_map(pairs: list[tuple[str, str]]) -> dict[str, str]:
+def traditional_to_simplified_map(pairs: list[tuple[str, str]], converters: Converters) -> dict[str, str]:
     """Per-character map from every Traditional form readers may type to Simplified.
 
     From the corpus itself: each zh-Hant text against its zh-Hans source (so
@@ -43,7 +43,7 @@ def traditional_to_simplified_map(pairs: list[tuple[str, str]]) -> dict[str, str
     converted = []
     for config in ("s2t", "s2tw", "s2hk"):
         # One call per convention: line breaks keep the windows apart.
-        out = _converter(config).convert("\n".join(windows)).split("\n")
+        out = converters(config).convert("\n".join(windows)).split("\n")
         converted += list(zip(windows, out))
     for simplified, traditional in [*pairs, *converted]:
         if len(simplified) == len(traditional):
@@ -52,7 +52,7 @@ def traditional_to_simplified_map(pairs: list[tuple[str, str]]) -> dict[str, str
                     mapping.setdefault(t_ch, s_ch)
     simplified_chars = {ch for text, _ in pairs for ch in text if "\u3400" <= ch <= "\u9fff"}
     for config in ("s2hk", "s2t", "s2tw"):
-        convert = _converter(config)
+        convert = converters(config)
         for ch in sorted(simplified_chars):
             trad = convert.convert(ch)
             if len(trad) == 1 and trad != ch:
@@ -135,7 +135,7 @@ def write_indexes(site: Site, site_dir: Path) -> list[Path]:
     # Each Chinese text beside its Simplified source, from every Chinese language that is not the source.
     others = [site.catalogs[loc.code] for loc in site.locales if loc.chinese and not loc.is_source]
     pairs = [(source.text, catalog.text(key)) for key, source in site.sources.items() for catalog in others] or [(s.text, s.text) for s in site.sources.values()]
-    t2s = traditional_to_simplified_map(pairs)
+    t2s = traditional_to_simplified_map(pairs, site.traditional.converters)
     for loc in site.locales:
         path = out_dir / f"{loc.code}.json"
         payload = json.dumps(build_index(site, loc.code, t2s), ensure_ascii=False, separators=(",", ":"), sort_keys=True)

@@ -284,6 +284,7 @@ class BuildContext:
     def __init__(self, site: Site):
         self.site = site
         self.prepared = False
+        self.post_builds = 0  # language passes finished so far (one per built language)
         self.not_found: bytes | None = None
 
 
