@@ -26,7 +26,7 @@ from mkdocs.plugins import event_priority  # noqa: E402
 
 from plansite.model import InvalidData  # noqa: E402
 from plansite import cards, feed, manifest  # noqa: E402
-from plansite.opendata import resources as download_resources, write_downloads  # noqa: E402
+from plansite.opendata import write_downloads  # noqa: E402
 from plansite.assets import bundle as bundle_assets  # noqa: E402
 from plansite.search import write_indexes as write_search_indexes  # noqa: E402
 from plansite.pages import write_stubs  # noqa: E402
@@ -103,12 +103,6 @@ def _configure_sharing(config: MkDocsConfig, site: Site, check_inputs: bool) -> 
             manifest.load_redirects(root, site)
         except (InvalidData, DataError) as exc:
             raise PluginError(f"invalid data, nothing was built:\n{exc}") from None
-    site_url = config.site_url
-    site.templates.globals.update(
-        site_url=site_url,
-        absolute_url=lambda kind, ref, locale: site_url + site.url(kind, ref, locale).lstrip("/"),
-        download_resources=lambda: download_resources(site),
-    )
     config.extra["share"] = {
         loc.code: {
             "og_locale": loc.og_locale,

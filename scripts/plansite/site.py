@@ -35,8 +35,9 @@ from .pages import (
 
 
 class Site:
-    def __init__(self, root: Path, locales: list[Locale], default_locale: str = SOURCE_LOCALE, strict: bool = True):
+    def __init__(self, root: Path, locales: list[Locale], default_locale: str = SOURCE_LOCALE, strict: bool = True, site_url: str = ""):
         self.root = root
+        self.site_url = site_url  # the public address, for absolute links (canonical, citations); "" outside a build
         self.locales = locales
         self.default_locale = default_locale
         self.data: SiteData = load_site_data(root, tuple(loc.code for loc in locales))
@@ -157,6 +158,7 @@ class Site:
         return env
 
     def render(self, kind: str, ref: str, locale: str) -> str:
+        from .opendata import resources  # opendata builds on Site
         spec = self.specs_by_ref[(kind, ref)]
         catalog = self.catalogs[locale]
         here = spec.url(locale, self.default_locale)
@@ -193,6 +195,9 @@ class Site:
             "source_page": relative_url(here, spec.url(SOURCE_LOCALE, self.default_locale)),
             "link_in": lambda target_kind, target_ref, target_locale: relative_url(here, self.url(target_kind, target_ref, target_locale)),
             "page_of": self.page_of,
+            "site_url": self.site_url,
+            "absolute_url": lambda kind, ref, target_locale: self.site_url + self.url(kind, ref, target_locale).lstrip("/"),
+            "download_resources": lambda: resources(self),
         }
         if kind == "item":
             item = self.data.item(ref)
@@ -294,7 +299,7 @@ def build_context(config: Any) -> BuildContext:
     context = config.plugins.get(CONTEXT)
     if context is None:
         locales, default = locales_from_entries(config.plugins["i18n"].config.languages)
-        context = BuildContext(Site(Path(config.config_file_path).parent, locales, default))
+        context = BuildContext(Site(Path(config.config_file_path).parent, locales, default, site_url=config.site_url or ""))
         config.plugins[CONTEXT] = context
     return context
 
