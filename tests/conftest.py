@@ -22,6 +22,17 @@ BELT_ROAD_SEED = SEEDS / "br2020.txt"
 SITE_FILES = ["mkdocs.yml", "data", "overrides", "scripts", "docs/assets"]
 
 
+def locale_prefixes(root: Path = ROOT) -> dict[str, str]:
+    """Each language's URL prefix, from the language records in mkdocs.yml."""
+    from plansite.locales import configured_locales
+
+    locales, default = configured_locales(root)
+    return {loc.code: "" if loc.code == default else f"{loc.code}/" for loc in locales}
+
+
+PREFIXES = locale_prefixes()  # {"zh-Hans": "", "zh-Hant": "zh-Hant/", "pt": "pt/"}
+
+
 def mkdocs(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
     return subprocess.run(

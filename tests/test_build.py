@@ -10,10 +10,11 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import PREFIXES
 
 from plansite.pages import item_path, plan_path, section_path
 
-LOCALES = {"zh-Hans": "", "zh-Hant": "zh-Hant/", "pt": "pt/"}
+LOCALES = dict(PREFIXES)
 HTML_LANG = {"zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant", "pt": "pt"}
 
 
@@ -39,7 +40,11 @@ def test_page_tree_is_exactly_what_the_data_calls_for(built_site: Path, site_dat
         expected |= {(prefix + page).rstrip("/") or "." for page in expected_pages(site_data)}
     expected = {p if p else "." for p in expected}
     assert html_pages(built_site) == expected
-    assert len(expected) == 3 * (7 + 2 + 2 * 13 + 95 + 35 + 13)
+    # Per language: 7 index pages, then per plan its page, per section a page and a
+    # parallel view, per item a page, and a page per place and per domain.
+    sections = sum(len(p.sections) for p in site_data.plans)
+    per_language = 7 + len(site_data.plans) + 2 * sections + len(site_data.items) + len(site_data.places) + len(site_data.domains)
+    assert len(expected) == len(LOCALES) * per_language
 
 
 def test_item_urls_are_plan_slug_and_number(built_site: Path):
@@ -115,7 +120,7 @@ def test_items_csv_lists_every_item(built_site: Path, items_json: dict):
     raw = (built_site / "data" / "items.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # so spreadsheets read it as UTF-8
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert len(rows) == 95
+    assert len(rows) == len(items_json["items"])
     for row, record in zip(rows, items_json["items"]):
         assert row["id"] == record["id"] and row["text_zh-Hans"] == record["text"]["zh-Hans"]
         assert row["url_pt"] == record["url"]["pt"]

@@ -14,14 +14,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_project, replace_once
+from conftest import PREFIXES, ROOT, copy_project, replace_once
 
 from plansite.locales import configured_locales
 from plansite.model import InvalidData, Item, ProgressNote, Source, load_site_data
 from plansite.outcomes import STATUSES, status_of, tally
 from plansite.site import Site
 
-PREFIXES = {"zh-Hans": "", "zh-Hant": "zh-Hant/", "pt": "pt/"}
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import PREFIXES, ROOT
 
 from plansite.catalogs import to_traditional
 
 pytestmark = pytest.mark.browser
 
 QUERIES = yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
-PREFIX = {"zh-Hans": "", "zh-Hant": "zh-Hant/", "pt": "pt/"}
+PREFIX = dict(PREFIXES)
 SLUGS = {"framework-agreement-2020": "fa2020", "belt-and-road-2020": "br2020"}
 ITEM_URL = re.compile(r"(?:^|/)(?:zh-Hant/|pt/)?(framework-agreement-2020|belt-and-road-2020)/(\d+)/$")
 

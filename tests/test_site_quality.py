@@ -16,9 +16,9 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from conftest import ROOT, copy_project, serve
+from conftest import PREFIXES, ROOT, copy_project, serve
 
-LOCALES = {"zh-Hans": "", "zh-Hant": "zh-Hant/", "pt": "pt/"}
+LOCALES = dict(PREFIXES)
 SUBPATH_URL = "https://example.github.io/plans/"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_VERSION = json.loads(AXE.with_name("package.json").read_text())["version"] if AXE.is_file() else "(missing)"

@@ -7,11 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import PREFIXES
 
 
 from plansite.tags import Tags
 
-LOCALE_PREFIXES = ["", "zh-Hant/", "pt/"]
+LOCALE_PREFIXES = list(PREFIXES.values())
 
 
 @pytest.fixture(scope="module")

@@ -78,6 +78,14 @@ def site_facts(site: Path) -> dict:
     return {"pages": pages, "site_bytes": size, "search_index_bytes": indexes}
 
 
+def _prefixes() -> list[tuple[str, str]]:
+    """Each language and its URL prefix, from the language records in mkdocs.yml."""
+    from .locales import configured_locales
+
+    locales, default = configured_locales(ROOT)
+    return [(loc.code, "" if loc.code == default else f"{loc.code}/") for loc in locales]
+
+
 def multiply_data(project: Path, factor: int) -> None:
     """Repeat every plan under new ids and slugs, with its translations."""
     import polib
@@ -142,7 +150,7 @@ def browser_facts(site: Path) -> dict:
     args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-        for locale, prefix in (("zh-Hans", ""), ("zh-Hant", "zh-Hant/"), ("pt", "pt/")):
+        for locale, prefix in _prefixes():
             page = browser.new_page()
             sizes: list[int] = []
             page.on("requestfinished", lambda r: sizes.append(len(r.response().body()) if r.response() else 0))
@@ -182,7 +190,7 @@ def lighthouse_scores(site: Path) -> dict:
     base = f"http://127.0.0.1:{server.server_address[1]}"
     out = {}
     try:
-        for locale, prefix in (("zh-Hans", ""), ("zh-Hant", "zh-Hant/"), ("pt", "pt/")):
+        for locale, prefix in _prefixes():
             with tempfile.NamedTemporaryFile(suffix=".json") as report:
                 subprocess.run(
                     [str(binary), f"{base}/{prefix}framework-agreement-2020/8/", "--quiet", "--output=json",

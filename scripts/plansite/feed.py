@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from . import yamlio
 from .l10n import SOURCE_LOCALE
 from .model import InvalidData, SiteData
+from .pages import item_heading
 from .textclean import artefacts_in
 from .yamlio import DataError, Mapping, Sequence
 
@@ -202,7 +203,6 @@ def feed_xml(site: "Site", changelog: Changelog, locale: str, site_url: str) -> 
     author = _sub(root, "author")
     _sub(author, "name", catalog.text("ui.site_name"))
     _sub(author, "uri", base + site.url("home", "home", locale))
-    heading = catalog.text("ui.item_heading")
     for change in reversed(changelog.changes):
         summary, summary_lang = change.summary_in(site.locale(locale), site.traditional)
         for item_id in change.items:
@@ -210,7 +210,7 @@ def feed_xml(site: "Site", changelog: Changelog, locale: str, site_url: str) -> 
             plan_title = catalog.text(site.data.plan(item.plan_id).key("short_title"))
             entry = _sub(root, "entry")
             _sub(entry, "id", uuid.uuid5(changelog.feed_id, f"{locale}/{change.date}/{change.ordinal}/{item_id}").urn)
-            title = heading.format(number=item.number, title=catalog.text(item.key("title")))
+            title = item_heading(catalog, item)
             _sub(entry, "title", f"{title} · {plan_title}")
             _sub(entry, "updated", change.date + TIME_OF_DAY)
             _sub(
@@ -228,7 +228,7 @@ def feed_xml(site: "Site", changelog: Changelog, locale: str, site_url: str) -> 
         for note in item.progress:
             entry = _sub(root, "entry")
             _sub(entry, "id", uuid.uuid5(changelog.feed_id, f"{locale}/outcome/{item.id}/{note.source.url}/{note.date}").urn)
-            heading_text = heading.format(number=item.number, title=catalog.text(item.key("title")))
+            heading_text = item_heading(catalog, item)
             plan_title = catalog.text(site.data.plan(item.plan_id).key("short_title"))
             _sub(entry, "title", f"{catalog.text('ui.outcome_' + note.outcome)} · {heading_text} · {plan_title}")
             _sub(entry, "updated", note.source.read + TIME_OF_DAY)

@@ -221,6 +221,9 @@ class SiteData:
     def plan(self, plan_id: str) -> Plan:
         return self._plans_by_id[plan_id]
 
+    def section(self, section_id: str) -> Section:
+        return next(s for plan in self.plans for s in plan.sections if s.id == section_id)
+
     def item(self, item_id: str) -> Item:
         return self._items_by_id[item_id]
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .l10n import SOURCE_LOCALE, Catalog
-from .model import SiteData
+from .model import Item, Section, SiteData
 
 STUB_MARKER = "generated from data/ by scripts/plansite"
 
@@ -70,17 +70,25 @@ def page_specs(data: SiteData) -> list[PageSpec]:
     return specs
 
 
+def item_heading(catalog: Catalog, item: Item) -> str:
+    """"7. title" as the language writes it (plain text; the templates' item_heading
+    macro is the same in HTML, marking an untranslated title's language)."""
+    return catalog.text("ui.item_heading").format(number=item.number, title=catalog.text(item.key("title")))
+
+
+def section_heading(catalog: Catalog, section: Section) -> str:
+    number = section.number
+    return catalog.text("ui.section_heading").format(numeral=chinese_numeral(number), number=number, title=catalog.text(section.key("title")))
+
+
 def page_title(spec: PageSpec, catalog: Catalog, data: SiteData) -> str:
     """Plain-text title of a page (not escaped)."""
-    title = catalog.text(spec.title_key)
     if spec.kind == "item":
-        number = data.item(spec.ref).number
-        return catalog.text("ui.item_heading").format(number=number, title=title)
+        return item_heading(catalog, data.item(spec.ref))
     if spec.kind in ("section", "parallel"):
-        number = int(spec.ref.rsplit("-s", 1)[1])
-        heading = catalog.text("ui.section_heading").format(numeral=chinese_numeral(number), number=number, title=title)
+        heading = section_heading(catalog, data.section(spec.ref))
         return heading if spec.kind == "section" else catalog.text("ui.parallel_title").format(section=heading)
-    return title
+    return catalog.text(spec.title_key)
 
 
 def page_description(spec: PageSpec, catalog: Catalog, data: SiteData) -> str:
