@@ -25,7 +25,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
 from plansite.model import InvalidData  # noqa: E402
-from plansite import cards, feed, manifest  # noqa: E402
+from plansite import cards, feed, manifest, structured  # noqa: E402
 from plansite.opendata import write_downloads  # noqa: E402
 from plansite.assets import bundle as bundle_assets  # noqa: E402
 from plansite.search import write_indexes as write_search_indexes  # noqa: E402
@@ -41,7 +41,34 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files) -> jinja2.Envir
     descriptions come from data and translations (one escaping rule: in templates).
     Page bodies are already HTML and reach the theme as Markup (on_page_content)."""
     env.autoescape = True
+    env.loader = ValidBaseLoader(env.loader)
     return env
+
+
+class ValidBaseLoader(jinja2.BaseLoader):
+    """Material's base.html writes `autocomplete="off"` on its two checkbox toggles
+    (drawer and search), outside any block an override could replace; HTML allows
+    autocomplete only on text-like inputs (the W3C checker's first error on every
+    page). This loader serves base.html without it, and fails loudly if a Material
+    upgrade changes those lines, so the fix is never silently lost."""
+
+    TOGGLE = 'type="checkbox" id="__{name}" autocomplete="off">'
+
+    def __init__(self, inner: jinja2.BaseLoader):
+        self.inner = inner
+
+    def get_source(self, environment: jinja2.Environment, template: str):  # type: ignore[no-untyped-def]
+        source, filename, uptodate = self.inner.get_source(environment, template)
+        if template == "base.html":
+            for name in ("drawer", "search"):
+                toggle = self.TOGGLE.format(name=name)
+                if source.count(toggle) != 1:
+                    raise PluginError(f"{filename}: the {name} toggle has changed; check scripts/mkdocs_hooks.py ValidBaseLoader")
+                source = source.replace(toggle, toggle.replace(' autocomplete="off"', ""))
+        return source, filename, uptodate
+
+    def list_templates(self) -> list[str]:
+        return self.inner.list_templates()
 
 
 @event_priority(-50)  # after mkdocs-macros (priority 0), which renders any title holding "{{" as a template
@@ -53,6 +80,9 @@ def on_page_markdown(markdown: str, page, config: MkDocsConfig, files) -> str:  
         site = site_for_config(config)
         page.title = site.page_title(meta["kind"], meta["ref"], meta["locale"])
         meta["description"] = site.page_description(meta["kind"], meta["ref"], meta["locale"])
+        doc = structured.document(site, meta["kind"], meta["ref"], meta["locale"])
+        if doc:
+            meta["jsonld"] = structured.script_text(doc)  # JSON with <, >, & escaped: printed as it is
     return markdown
 
 
@@ -64,12 +94,12 @@ def on_page_content(html: str, page, config: MkDocsConfig, files) -> Markup:  # 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
         context = build_context(config)
+        site = context.site
+        first_pass = not context.prepared  # mkdocs-static-i18n's later language passes reuse the config
+        if first_pass:
+            write_stubs(Path(config.docs_dir), site.stubs())  # the stubs' dates need the changelog: checked here
     except (InvalidData, DataError, ValueError) as exc:
         raise PluginError(f"invalid data, nothing was built:\n{exc}") from None
-    site = context.site
-    first_pass = not context.prepared  # mkdocs-static-i18n's later language passes reuse the config
-    if first_pass:
-        write_stubs(Path(config.docs_dir), site.stubs())
     config.nav = site.nav()
     config.extra["default_locale"] = site.default_locale
     config.extra["language_offer"] = site.language_offer()
@@ -99,7 +129,6 @@ def _configure_sharing(config: MkDocsConfig, site: Site, check_inputs: bool) -> 
         except cards.FontMissing as exc:
             raise PluginError(f"cannot draw the share cards: {exc}") from None
         try:
-            feed.load_changelog(root, site.data, site.locale_codes)
             manifest.load_redirects(root, site)
         except (InvalidData, DataError) as exc:
             raise PluginError(f"invalid data, nothing was built:\n{exc}") from None
@@ -127,7 +156,9 @@ def _write_journalist_files(config: MkDocsConfig, site: Site) -> None:
     except cards.FontMissing as exc:
         raise PluginError(f"cannot draw the share cards: {exc}") from None
     log.info(f"share cards: {report.drawn} drawn, {report.reused} unchanged (cache: {cache})")
-    feed.write_feeds(site, feed.load_changelog(root, site.data, site.locale_codes), site_dir, config.site_url)
+    feed.write_feeds(site, site.changelog, site_dir, config.site_url)
+    # Crawlers: everything may be read; the sitemap (every page, its languages, its date).
+    (site_dir / "robots.txt").write_text(f"User-agent: *\nAllow: /\n\nSitemap: {config.site_url}sitemap.xml\n", encoding="utf-8")
     manifest.write_redirects(site, manifest.load_redirects(root, site), site_dir, config.site_url)
 
 

@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 
 # gettext: msgfmt --check validates the translators' PO files (tests/test_l10n.py).
 APT_PACKAGES=(chromium fonts-noto-cjk gettext)
-# npm installs axe-core for the accessibility test (package-lock.json).
+# npm installs axe-core for the accessibility test and the W3C Nu HTML Checker
+# (vnu-jar, package-lock.json), which needs Java.
 command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)
+command -v java >/dev/null 2>&1 || APT_PACKAGES+=(default-jre-headless)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 && continue

@@ -207,6 +207,16 @@ def test_titles_and_meta_show_planted_text(hostile: Path):
     assert html.unescape(og) == f"20. {ITEM_TITLE}"
 
 
+def test_json_ld_keeps_planted_text_inside_its_string(hostile: Path):
+    """Structured data is JSON inside <script>: data with </script>, <!-- or ]]> must
+    neither end the element nor break the JSON."""
+    for page, planted in (("framework-agreement-2020/20", ITEM_TITLE), ("framework-agreement-2020/section-1", SECTION_TITLE), ("places/guangdong", PLACE_NAME)):
+        html = (hostile / "site" / page / "index.html").read_text(encoding="utf-8")
+        blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+        assert len(blocks) == 1 and "<" not in blocks[0], page
+        assert planted in json.dumps(json.loads(blocks[0]), ensure_ascii=False), page
+
+
 def test_feeds_stay_well_formed_xml(hostile: Path):
     atom = "{http://www.w3.org/2005/Atom}"
     for prefix, summary in (("", CHANGE_SUMMARY), ("pt/", CHANGE_PT)):

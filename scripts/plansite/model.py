@@ -166,6 +166,7 @@ class Plan(Translatable):
     items: tuple[Item, ...]
     file: str  # the plan file, as error messages name it: data/plans/fa2020.yaml
     order: int = 100
+    publishers: tuple[str, ...] = ()  # the issuers, by their official names, where the document names them
 
     def section(self, number: int) -> Section:
         return next(s for s in self.sections if s.number == number)
@@ -374,13 +375,14 @@ def _load_plan(path: Path, display: str, reserved: frozenset[str]) -> tuple[Plan
     top = c.mapping(doc, "plan", 1)
     if top is None:
         return None, c.errors
-    c.keys(top, "plan", {"id", "slug", "year", "title", "sections", "items"}, {"short_title", "order"})
+    c.keys(top, "plan", {"id", "slug", "year", "title", "sections", "items"}, {"short_title", "order", "publishers"})
     plan_id = c.field(top, "id", "plan", str, _pattern(PLAN_ID, "fa2020")) if "id" in top else None
     slug = c.field(top, "slug", "plan", str, _slug_check(reserved)) if "slug" in top else None
     year = c.field(top, "year", "plan", int) if "year" in top else None
     title = c.text(top, "title", "plan") if "title" in top else None
     short_title = c.text(top, "short_title", "plan", TITLE_LIMIT) if "short_title" in top else title
     order = c.field(top, "order", "plan", int) if "order" in top else 100
+    publishers = c.text_list(top, "publishers", "plan") if "publishers" in top else ()
 
     sections: list[Section] = []
     raw_sections = c.field(top, "sections", "plan", list) if "sections" in top else None
@@ -426,7 +428,7 @@ def _load_plan(path: Path, display: str, reserved: frozenset[str]) -> tuple[Plan
 
     if c.errors or None in (plan_id, slug, year, title):
         return None, c.errors
-    plan = Plan(plan_id, slug, year, title, short_title or title, tuple(sections), tuple(items), display, order or 100)
+    plan = Plan(plan_id, slug, year, title, short_title or title, tuple(sections), tuple(items), display, order or 100, publishers or ())
     return plan, c.errors
 
 

@@ -116,7 +116,7 @@ def chinese_numeral(number: int) -> str:
     return head + (digits[ones] if ones else "")
 
 
-def stub_text(spec: PageSpec, locale: str, alternates: dict[str, str]) -> str:
+def stub_text(spec: PageSpec, locale: str, alternates: dict[str, str], lastmod: str) -> str:
     # No text from data goes into a stub: mkdocs-macros would render a front-matter
     # title holding "{{" as a template. The hooks give each page its title and
     # description after mkdocs-macros has run (scripts/mkdocs_hooks.py).
@@ -125,6 +125,7 @@ def stub_text(spec: PageSpec, locale: str, alternates: dict[str, str]) -> str:
         "ref": spec.ref,
         "locale": locale,
         "alternates": alternates,
+        "lastmod": lastmod,  # from data (changelog, outcome entries), for the sitemap
     }
     # One JSON value per key: valid YAML, and far quicker to write than a YAML dump
     # (thousands of stubs at ten times today's data).

@@ -82,9 +82,39 @@ class Site:
         for spec in self.specs:
             # Paths relative to site_url, so hreflang links are absolute under any sub-path.
             alternates = {loc.code: spec.url(loc.code, self.default_locale).lstrip("/") for loc in self.locales}
+            lastmod = self.lastmod(spec.kind, spec.ref)
             for loc in self.locales:
-                out[spec.stub_name(loc.code, self.default_locale)] = stub_text(spec, loc.code, alternates)
+                out[spec.stub_name(loc.code, self.default_locale)] = stub_text(spec, loc.code, alternates, lastmod)
         return out
+
+    @cached_property
+    def changelog(self):  # type: ignore[no-untyped-def]
+        """data/changelog.yaml, checked (the feeds and the sitemap's dates come from it)."""
+        from .feed import load_changelog
+
+        return load_changelog(self.root, self.data, self.locale_codes)
+
+    def lastmod(self, kind: str, ref: str) -> str:
+        """When a page's content last changed, from data only (never the build clock):
+        the latest change in the changelog that touched its items, or an outcome entry
+        recorded for them; pages about everything take the latest of all."""
+        if kind == "item":
+            items = [self.data.item(ref)]
+        elif kind in ("section", "parallel"):
+            section = self.data.section(ref)
+            items = self.data.plan(section.plan_id).items_in(section)
+        elif kind == "plan":
+            items = list(self.data.plan(ref).items)
+        elif kind == "place":
+            items = self.tags.items_for_place(ref)
+        elif kind == "domain":
+            items = self.tags.items_for_domain(ref)
+        else:
+            items = self.data.items
+        ids = {item.id for item in items}
+        dates = [c.date for c in self.changelog.changes if ids & set(c.items)]
+        dates += [note.source.read for item in items for note in item.progress]
+        return max(dates) if dates else self.changelog.updated
 
     def page_title(self, kind: str, ref: str, locale: str) -> str:
         """Plain text; templates escape it."""

@@ -14,7 +14,7 @@
   // The date accessed. Portuguese as written in Macao (pre-1990 spelling) capitalises
   // the months: "22 de Novembro de 2026".
   var now = new Date();
-  var date = box.querySelector("time[data-accessed]");
+  var date = box.querySelector("[data-accessed]");
   if (date) {
     var format = new Intl.DateTimeFormat(lang, { year: "numeric", month: "long", day: "numeric" });
     var text = format.formatToParts(now).map(function (part) {
@@ -22,8 +22,12 @@
       return part.value;
     }).join("");
     var pad = function (n) { return (n < 10 ? "0" : "") + n; };
-    date.textContent = text;
-    date.setAttribute("datetime", now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate()));
+    var time = document.createElement("time");
+    time.className = date.className;
+    time.setAttribute("data-accessed", "");
+    time.textContent = text;
+    time.setAttribute("datetime", now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate()));
+    date.replaceWith(time);
   }
 
   function say(message) {
