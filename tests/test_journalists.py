@@ -106,7 +106,7 @@ def test_url_manifest_is_committed_sorted_and_up_to_date(site: Site):
     urls = manifest.read_manifest(ROOT)
     assert urls == sorted(set(urls)), "the manifest is sorted, one URL a line"
     assert set(manifest.current_urls(site)) <= set(urls)
-    assert len(urls) >= 3 * 177 and all(url.startswith("/") and url.endswith("/") for url in urls)
+    assert len(urls) >= 3 * 177 and all(url.startswith("/") and url.endswith(("/", "/index.json")) for url in urls)
     assert text == manifest.updated_manifest(ROOT, site)
     result = url_manifest(ROOT, "--check")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -172,7 +172,9 @@ def test_a_moved_page_fails_the_manifest_without_a_redirect(moved_project: Path)
     urls = manifest.read_manifest(moved_project)
     lost = manifest.unresolved(moved_project / "site", urls)
     moved = load_site_data(ROOT).plan("br2020")  # every page of the moved plan: its own, 2 per section, 1 per item
-    assert len(lost) == len(PREFIX) * (1 + 2 * len(moved.sections) + len(moved.items)) and "/pt/belt-and-road-2020/7/" in lost
+    pages, twins = 1 + 2 * len(moved.sections) + len(moved.items), 1 + len(moved.sections) + len(moved.items)
+    assert len(lost) == len(PREFIX) * (pages + twins) and "/pt/belt-and-road-2020/7/" in lost
+    assert "/pt/belt-and-road-2020/7/index.json" in lost
     assert all("/belt-and-road-2020/" in url for url in lost)
     check = url_manifest(moved_project, "--check")
     assert check.returncode == 1
@@ -186,6 +188,7 @@ def test_a_moved_page_passes_with_a_redirect(moved_project: Path, tmp_path: Path
     lines = ["redirects:"] + [
         f"  - from: {url}\n    to: {url.replace('/belt-and-road-2020/', '/belt-and-road-initiative-2020/')}"
         for url in lost
+        if not url.endswith("/index.json")  # a page's twin follows its page
     ]
     (project / manifest.REDIRECTS).write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert url_manifest(project).returncode == 1  # rewritten: the old URLs stay, the new ones are added
@@ -198,6 +201,7 @@ def test_a_moved_page_passes_with_a_redirect(moved_project: Path, tmp_path: Path
     site_dir = project / "site"
     assert manifest.unresolved(site_dir, urls) == []
     assert manifest.resolve(site_dir, "/pt/belt-and-road-2020/7/") == "/pt/belt-and-road-initiative-2020/7/"
+    assert (site_dir / "pt/belt-and-road-2020/7/index.json").read_bytes() == (site_dir / "pt/belt-and-road-initiative-2020/7/index.json").read_bytes()
     page = read(site_dir, "/pt/belt-and-road-2020/7/")
     assert '<meta http-equiv="refresh" content="0; url=../../belt-and-road-initiative-2020/7/">' in page
     assert f'<link rel="canonical" href="{SITE_URL}pt/belt-and-road-initiative-2020/7/">' in page

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 QUERIES = yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
 PREFIX = dict(PREFIXES)
 SLUGS = {"framework-agreement-2020": "fa2020", "belt-and-road-2020": "br2020"}
-ITEM_URL = re.compile(r"(?:^|/)(?:zh-Hant/|pt/)?(framework-agreement-2020|belt-and-road-2020)/(\d+)/$")
+ITEM_URL = re.compile(r"(?:^|/)(?:zh-Hant/|pt/)?(framework-agreement-2020|belt-and-road-2020)/(\d+)/(?:\?h=[^#]*)?$")  # ?h= marks the query there
 
 
 def queries_for(locale: str) -> list[dict]:
@@ -137,7 +137,7 @@ def test_keyboard_only(browser, site_server):
     target = page.evaluate("document.activeElement.href")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.url == target
+    assert page.url == target.split("?h=")[0]  # the page drops ?h= from the address once it has marked the words
     # Tab reaches the search box from the top of the page.
     page.goto(f"{site_server}/zh-Hant/")
     for _ in range(12):

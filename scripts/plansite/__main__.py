@@ -79,7 +79,8 @@ def cmd_urls(args: argparse.Namespace) -> int:
     path = args.root / MANIFEST
     wanted = updated_manifest(args.root, site)
     pages = set(current_urls(site))
-    lost = [url for url in read_manifest(args.root) if url not in pages and url not in redirects]
+    # A twin (…/index.json) of a redirected page is served at the old address too.
+    lost = [url for url in read_manifest(args.root) if url not in pages and url not in redirects and url.removesuffix("index.json") not in redirects]
     for url in lost:
         print(f"{MANIFEST}: {url} is no longer a page: add a redirect for it to {REDIRECTS}", file=sys.stderr)
     current = path.read_text(encoding="utf-8") if path.exists() else ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,6 +44,7 @@ class Change:
     summary: str  # zh-Hans
     translations: dict[str, str]  # locale -> summary
     ordinal: int  # position among the changes of the same date, for stable entry ids
+    previous: dict[str, str] = field(default_factory=dict)  # item id -> its zh-Hans text before this change
 
     def summary_in(self, locale: Locale, traditional: Traditional) -> tuple[str, str]:
         """The summary for a locale and the language it is actually in."""
@@ -94,7 +95,7 @@ def load_changelog(root: Path, data: SiteData, locales: tuple[str, ...] = ()) ->
         if not isinstance(raw, Mapping):
             error(line, f"{where}: expected a mapping with date, items and summary")
             continue
-        unknown = set(raw) - {"date", "items", "summary", "translations"}
+        unknown = set(raw) - {"date", "items", "summary", "translations", "previous"}
         missing = {"date", "items", "summary"} - set(raw)
         if unknown or missing:
             error(
@@ -157,8 +158,18 @@ def load_changelog(root: Path, data: SiteData, locales: tuple[str, ...] = ()) ->
             error(translations.line_of(locale), f"{where}.translations.{locale}: {what}")
         if bad:
             continue
+        earlier = raw.get("previous") or Mapping()
+        if not isinstance(earlier, Mapping) or not all(isinstance(v, str) and v.strip() for v in earlier.values()):
+            error(raw.line_of("previous"), f"{where}.previous: expected a mapping of item id to its earlier text (zh-Hans)")
+            continue
+        wrong = [(k, ("not one of this change's items" if k not in ids else "contains " + ", ".join(artefacts_in(v.strip())))) for k, v in earlier.items() if k not in ids or artefacts_in(v.strip())]
+        for item_id, what in wrong:
+            error(earlier.line_of(item_id), f"{where}.previous.{item_id}: {what}")
+        if wrong:
+            continue
         changes.append(
-            Change(when, ids, summary.strip(), {k: v.strip() for k, v in translations.items()}, per_date.get(when, 0))
+            Change(when, ids, summary.strip(), {k: v.strip() for k, v in translations.items()}, per_date.get(when, 0),
+                   {k: v.strip() for k, v in earlier.items()})
         )
         per_date[when] = per_date.get(when, 0) + 1
     if changes and set(changes[0].items) != set(all_ids):

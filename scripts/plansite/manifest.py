@@ -1,7 +1,7 @@
 """Permanent URLs: the manifest of published pages, and redirects for pages that moved.
 
 data/published-urls.txt lists every page URL the site has ever published (one
-site-relative URL per line, sorted). `python scripts/url_manifest.py` adds the
+site-relative URL per line, sorted; JSON twins end in index.json). `python -m plansite urls` adds the
 pages the data now calls for; it never removes a line, because a published URL
 must keep working. When a page moves, data/redirects.yaml sends its old URL to
 the new one: the build writes a small page there (meta refresh, canonical link and
@@ -28,7 +28,7 @@ MANIFEST = "data/published-urls.txt"
 REDIRECTS = "data/redirects.yaml"
 HEADER = (
     "# Every page URL the site has published, in every locale, relative to site_url.\n"
-    "# Written by `python scripts/url_manifest.py`; never edit by hand, never remove a line:\n"
+    "# Written by `python -m plansite urls`; never edit by hand, never remove a line:\n"
     "# when a page moves, add a redirect in data/redirects.yaml. The tests fail when a\n"
     "# URL here does not resolve in the built site.\n"
 )
@@ -36,8 +36,11 @@ URL = re.compile(r"^/([a-z0-9][A-Za-z0-9._-]*/)*$")
 
 
 def current_urls(site: "Site") -> list[str]:
-    """Every page the data calls for, in every locale."""
-    return sorted(spec.url(loc.code, site.default_locale) for spec in site.specs for loc in site.locales)
+    """Every page the data calls for, in every locale, and the JSON twins of those that have one."""
+    from .opendata import TWIN, TWIN_KINDS
+
+    pages = [(spec, spec.url(loc.code, site.default_locale)) for spec in site.specs for loc in site.locales]
+    return sorted([url for _, url in pages] + [url + TWIN for spec, url in pages if spec.kind in TWIN_KINDS])
 
 
 def read_manifest(root: Path) -> list[str]:
@@ -151,6 +154,11 @@ def write_redirects(site: "Site", redirects: list[Redirect], site_dir: Path, sit
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(redirect_page(site, redirect, site_url), encoding="utf-8")
         written.append(target)
+        # Data cannot redirect on a static host: the moved page's twin is served at the old address too.
+        twin = site_dir / redirect.target.lstrip("/") / "index.json"
+        if twin.is_file():
+            (target.parent / "index.json").write_bytes(twin.read_bytes())
+            written.append(target.parent / "index.json")
     return written
 
 
@@ -162,6 +170,8 @@ _REFRESH = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]+)">')
 def resolve(site_dir: Path, url: str, hops: int = 3) -> str | None:
     """The URL of the page a site-relative URL ends up at in a built site, following
     redirect pages; None when nothing is there."""
+    if url.endswith("/index.json"):  # a JSON twin: there or not (moved twins are copied)
+        return url if (site_dir / url.lstrip("/")).is_file() else None
     for _ in range(hops + 1):
         page = site_dir / url.lstrip("/") / "index.html"
         if not page.is_file():

@@ -376,9 +376,74 @@ def datapackage(site: Site, site_dir: Path, site_url: str | None) -> dict[str, A
     return package
 
 
+# --- JSON twins: every item, section, plan, place and domain page as data ----------
+#
+# The rule: a page's twin is `index.json` beside its `index.html`
+# (/framework-agreement-2020/4/ -> /framework-agreement-2020/4/index.json), in every
+# locale. A twin holds the same records as items.json (the same field definitions),
+# plus the page in each locale and each locale's twin.
+
+TWIN = "index.json"
+TWIN_KINDS = ("item", "section", "plan", "place", "domain")
+
+
+def twins(site: Site, document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every twin by site-relative path."""
+    items = {i["id"]: i for i in document["items"]}
+    plans = {p["id"]: p for p in document["plans"]}
+    places = {p["id"]: p for p in document["places"]}
+    domains = {d["id"]: d for d in document["domains"]}
+    out: dict[str, dict[str, Any]] = {}
+    for spec in site.specs:
+        if spec.kind not in TWIN_KINDS:
+            continue
+        pages = {loc.code: site.url(spec.kind, spec.ref, loc.code) for loc in site.locales}
+        if spec.kind == "item":
+            from .history import as_of, item_history
+
+            item = site.data.item(spec.ref)
+            history = [
+                {"date": e.change.date, "summary": e.change.summary, "summary_translations": e.change.translations, "previous_text": e.before}
+                for e in item_history(site, item)
+            ]
+            body: dict[str, Any] = {"item": items[spec.ref], "as_of": as_of(site, item), "history": history}
+        elif spec.kind == "section":
+            section = site.data.section(spec.ref)
+            record = next(s for s in plans[section.plan_id]["sections"] if s["id"] == section.id)
+            body = {"section": record, "plan": section.plan_id, "items": [items[i.id] for i in site.data.plan(section.plan_id).items_in(section)]}
+        elif spec.kind == "plan":
+            body = {"plan": plans[spec.ref], "items": [i.id for i in site.data.plan(spec.ref).items]}
+        elif spec.kind == "place":
+            body = {"place": places[spec.ref], "items": [i.id for i in site.tags.items_for_place(spec.ref)]}
+        else:
+            body = {"domain": domains[spec.ref], "items": [i.id for i in site.tags.items_for_domain(spec.ref)]}
+        for code, page in pages.items():
+            out[page.lstrip("/") + TWIN] = {
+                "kind": spec.kind,
+                "locale": code,
+                "page": page,
+                "pages": pages,
+                "twins": {c: p + TWIN for c, p in pages.items()},
+                **body,
+            }
+    return out
+
+
+def write_twins(site: Site, site_dir: Path, document: dict[str, Any]) -> list[Path]:
+    written = []
+    for path, body in twins(site, document).items():
+        target = site_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(body, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        written.append(target)
+    return written
+
+
 def write_downloads(site: Site, site_dir: Path, site_url: str | None = None) -> list[Path]:
-    """items.json, items.csv, a CSV per plan and locale, and datapackage.json describing them."""
+    """items.json, items.csv, a CSV per plan and locale, datapackage.json describing
+    them, and the JSON twin of every page that shows an item, section, plan, place or domain."""
     written = write_open_data(site, site_dir)
+    written += write_twins(site, site_dir, items_document(site))
     for res in resources(site):
         if res.plan_id and res.locale:
             target = site_dir / res.path

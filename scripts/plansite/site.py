@@ -129,7 +129,7 @@ class Site:
 
         def labels(code: str) -> dict[str, str]:
             text = self.catalogs[code].text
-            keys = ("label", "placeholder", "button", "all", "results", "none", "failed")
+            keys = ("label", "placeholder", "button", "all", "results", "none", "failed", "highlight_off")
             out = {k: text(f"ui.search_{k}") for k in keys}
             out.update(
                 item=text("ui.item_label"),
@@ -230,8 +230,11 @@ class Site:
             "download_resources": lambda: resources(self),
         }
         if kind == "item":
+            from .history import as_of, item_history
+
             item = self.data.item(ref)
-            context.update(item=item, plan=self.data.plan(item.plan_id))
+            context.update(item=item, plan=self.data.plan(item.plan_id), history=item_history(self, item), as_of=as_of(self, item),
+                           summary_of=lambda change: change.summary_in(self.locale(locale), self.traditional))
         elif kind in ("section", "parallel"):
             plan = next(p for p in self.data.plans if any(s.id == ref for s in p.sections))
             context.update(plan=plan, section=next(s for s in plan.sections if s.id == ref))

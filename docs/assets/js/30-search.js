@@ -264,7 +264,9 @@
     shown.forEach(function (result) {
       var li = document.createElement("li");
       var a = document.createElement("a");
-      a.href = root + result.doc.u.replace(/^\//, "");
+      // ?h= carries the query to the page, which marks it (highlightArrival below).
+      var target = result.doc.u.replace(/^\//, "").split("#");
+      a.href = root + target[0] + "?h=" + encodeURIComponent(query) + (target[1] ? "#" + target[1] : "");
       a.setAttribute("hreflang", result.index.locale);
       var meta = document.createElement("span");
       meta.className = "plan-search__meta";
@@ -342,6 +344,65 @@
       input.focus();
     }
   });
+
+  // Arriving from a result (?h=query): mark the query's words in the page's text, say
+  // so with a way to drop the marks, and put the permanent URL back in the address
+  // bar, so that what a reader copies is the page's own address.
+  function highlightArrival() {
+    var params = new URLSearchParams(location.search);
+    var query = (params.get("h") || "").slice(0, MAX_QUERY).trim();
+    var content = document.querySelector(".plan-page");
+    if (!query || !content) return;
+    var terms = query.split(SEPARATORS).filter(function (t) { return t.length > 0; });
+    if (!terms.length) return;
+    var pattern = new RegExp(terms.map(function (t) { return t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join("|"), "gi");
+    var walker = document.createTreeWalker(content, NodeFilter.SHOW_TEXT);
+    var nodes = [];
+    while (walker.nextNode()) {
+      var parent = walker.currentNode.parentNode;
+      if (!parent.closest("script, style, nav, .plan-share, [data-plan-search]")) nodes.push(walker.currentNode);
+    }
+    var marks = 0;
+    nodes.forEach(function (node) {
+      var text = node.nodeValue;
+      pattern.lastIndex = 0;
+      if (!pattern.test(text)) return;
+      var out = document.createDocumentFragment();
+      var last = 0;
+      text.replace(pattern, function (match, offset) {
+        out.appendChild(document.createTextNode(text.slice(last, offset)));
+        var mark = document.createElement("mark");
+        mark.className = "plan-mark";
+        mark.textContent = match;
+        out.appendChild(mark);
+        marks++;
+        last = offset + match.length;
+        return match;
+      });
+      out.appendChild(document.createTextNode(text.slice(last)));
+      node.parentNode.replaceChild(out, node);
+    });
+    params.delete("h");
+    var rest = params.toString();
+    history.replaceState(history.state, "", location.pathname + (rest ? "?" + rest : "") + location.hash);
+    if (!marks) return;
+    var note = document.createElement("p");
+    note.className = "plan-highlight-note";
+    var off = document.createElement("button");
+    off.type = "button";
+    off.className = "plan-highlight-note__off";
+    off.textContent = labels[locale].highlight_off;
+    off.addEventListener("click", function () {
+      content.querySelectorAll("mark.plan-mark").forEach(function (mark) {
+        mark.replaceWith(document.createTextNode(mark.textContent));
+      });
+      content.normalize();
+      note.remove();
+    });
+    note.appendChild(off);
+    content.insertBefore(note, content.firstChild);
+  }
+  highlightArrival();
 
   // The search page runs the query it was given (the form's non-script path).
   if (onSearchPage) {
