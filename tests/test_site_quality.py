@@ -8,6 +8,7 @@ import functools
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -449,3 +450,25 @@ def test_root_not_found_page_links_home_absolutely(built_site: Path):
     links = {url for tag, url in page.links if tag == "a"}
     assert {base + prefix for prefix in LOCALES.values()} <= links
     assert "<h1>" in (built_site / "404.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_the_dark_scheme_is_dark_and_keeps_contrast(browser, site_server: str):
+    """A reader whose system is dark gets a dark page (prefers-color-scheme), with
+    text contrast axe-core accepts, on the pages with the most colours."""
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    problems = []
+    for path in ("pt/framework-agreement-2020/15/", "zh-Hant/framework-agreement-2020/", "framework-agreement-2020/section-2/", "pt/"):
+        page.goto(f"{site_server}/{path}", wait_until="load")
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        channels = [int(c) for c in re.findall(r"\d+", background)[:3]]
+        assert sum(channels) < 3 * 64, (path, background)
+        page.add_script_tag(path=str(AXE))
+        found = page.evaluate(
+            """async () => (await axe.run(document, {runOnly: ["color-contrast"]})).violations
+                .flatMap(v => v.nodes.map(n => n.target.join(" ") + ": " + n.failureSummary.replace(/\\s+/g, " ")))"""
+        )
+        problems += [f"/{path} {f}" for f in found]
+    context.close()
+    assert not problems, "\n".join(problems)

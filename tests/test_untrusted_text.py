@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project, mkdocs, replace_once, set_translation
+from conftest import ROOT, copy_project, fixture_project, mkdocs, replace_once, set_translation
 from plansite import feed, manifest
 from plansite.model import InvalidData, load_glossary
 from plansite.site import Site, configured_locales
@@ -464,8 +464,8 @@ def test_a_failed_build_says_why_and_keeps_the_previous_site(built_copy: Path, t
     assert not [p.name for p in project.iterdir() if p.name.startswith(".site-")]
 
 
-def test_a_good_build_replaces_the_site_whole(built_copy: Path, tmp_path: Path, built_site: Path):
-    project = copy_project(tmp_path / "p", source=built_copy)
+def test_a_good_build_replaces_the_site_whole(tmp_path: Path, built_site: Path):
+    project = fixture_project(tmp_path / "p")  # a tiny site: what is tested is the swap, not the pages
     (project / "site").mkdir()
     (project / "site" / "stale.html").write_text("left from an old build", encoding="utf-8")
     result = mkdocs(project, "build", "--strict", env={"PLANSITE_CACHE_DIR": str(built_site.parent / ".cache")})
@@ -475,12 +475,12 @@ def test_a_good_build_replaces_the_site_whole(built_copy: Path, tmp_path: Path, 
     assert not [p.name for p in project.iterdir() if p.name.startswith(".site-")]
 
 
-def test_serve_reports_a_bad_edit_and_recovers(built_copy: Path, tmp_path: Path, built_site: Path):
+def test_serve_reports_a_bad_edit_and_recovers(tmp_path: Path, built_site: Path):
     """A lone brace in an interface string used to end `mkdocs serve`."""
     import os
     import socket
 
-    project = copy_project(tmp_path / "p", source=built_copy)
+    project = fixture_project(tmp_path / "p")  # a tiny site, so that each rebuild takes a moment
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
