@@ -123,7 +123,10 @@ def test_overview_renders_and_cells_lead_to_lists(browser, site_server, site_dat
     assert table.locator("tbody tr").count() == len(site_data.domains)
     counts = tags.domain_plan_counts()
     cell = table.locator('a[href="finance/#plan-br2020"]')
-    assert cell.inner_text() == str(counts["finance"]["br2020"])
+    # The number, and for screen readers out of how many items of the plan.
+    total = sum(1 for item in site_data.items if item.plan_id == "br2020")
+    assert cell.inner_text().split() == [str(counts["finance"]["br2020"]), "/", str(total)]
+    assert cell.locator(".plan-visually-hidden").inner_text().strip() == f"/ {total}"
     cell.click()
     page.wait_for_load_state()
     assert page.url == f"{site_server}/zh-Hant/domains/finance/#plan-br2020"
