@@ -150,6 +150,19 @@ def browser():
         chromium.close()
 
 
+def pytest_sessionfinish(session):
+    """A test worker (pytest-xdist) hands its search figures to the controller."""
+    if hasattr(session.config, "workeroutput"):
+        recall = session.config.stash.get("search_recall", {})
+        session.config.workeroutput["search_recall"] = {k: list(v) for k, v in recall.items()}
+
+
+def pytest_testnodedown(node, error):
+    """The controller collects what its workers measured (see pytest_sessionfinish)."""
+    recall = getattr(node, "workeroutput", {}).get("search_recall", {})
+    node.config.stash.setdefault("search_recall", {}).update({k: tuple(v) for k, v in recall.items()})
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     recall = config.stash.get("search_recall", None) if hasattr(config, "stash") else None
     if recall:
