@@ -159,3 +159,36 @@ def test_without_javascript_the_form_leads_to_the_plan_indexes(browser, site_ser
     links = page.eval_on_selector_all("article a", "els => els.map(e => e.getAttribute('href'))")
     assert "../framework-agreement-2020/" in links and "../belt-and-road-2020/" in links
     context.close()
+
+
+def test_the_vendored_stemmer_is_the_pinned_package_cut_unchanged():
+    """docs/assets/js/25-snowball-portuguese.js is the shared runtime and Portuguese
+    stemmer of npm snowball-stemmers (package-lock.json), cut out by assets.py."""
+    from plansite.assets import STEMMER_SOURCE, STEMMER_TARGET, portuguese_stemmer
+
+    source = (ROOT / STEMMER_SOURCE).read_text(encoding="utf-8")
+    assert (ROOT / STEMMER_TARGET).read_text(encoding="utf-8") == portuguese_stemmer(source)
+
+
+def test_browser_and_python_stem_every_portuguese_word_alike(pages):
+    """Every word of the Portuguese texts, stemmed in Chromium by the search script and
+    in Python by the reference Snowball implementation (snowballstemmer), alike."""
+    import polib
+    import snowballstemmer
+
+    from plansite.search import stem_portuguese
+
+    words: set[str] = set()
+    for entry in polib.pofile(str(ROOT / "data" / "locales" / "pt.po")):
+        if not entry.obsolete:
+            for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+                words |= {w.casefold() for w in re.findall(r"[^\W\d_]+", text)}
+    words_list = sorted(words)
+    page = pages["pt"]
+    in_browser = page.evaluate("(ws) => ws.map(w => window.__planStem(w.normalize('NFD').replace(/[\\u0300-\\u036f]/g, '')))", words_list)
+    stemmer = snowballstemmer.stemmer("portuguese")
+    in_python = [stem_portuguese(w, stemmer) for w in words_list]
+    different = [(w, b, p) for w, b, p in zip(words_list, in_browser, in_python) if b != p]
+    assert len(words_list) > 1500 and different == []
+    assert stem_portuguese("seguradoras", stemmer) == stem_portuguese("seguros", stemmer)  # derivations meet
+    assert stem_portuguese("pensões", stemmer) == stem_portuguese("pensao", stemmer)  # typed without accents

@@ -48,15 +48,21 @@
     return { text: norm, pos: pos };
   }
 
+  // Portuguese stems: the Snowball algorithm (25-snowball-portuguese.js), applied to
+  // the accent-folded word because that is how readers type. Snowball expects the
+  // accents for the nasal plurals, so those are put in the singular first
+  // (pensoes -> pensao, jovens -> jovem), the same way for the index and the query.
+  // tests/test_search.py checks that this gives Python's snowballstemmer stems.
+  var snowball = window.snowballFactory ? window.snowballFactory.newStemmer("portuguese") : null;
+  var PLURALS = [[/oes$/, "ao"], [/aes$/, "ao"], [/ns$/, "m"]];
   function stem(word) {
     if (word.length <= 3) return word;
-    var rules = [[/oes$/, "ao"], [/aes$/, "ao"], [/ais$/, "al"], [/eis$/, "el"], [/ois$/, "ol"], [/uis$/, "ul"],
-      [/ns$/, "m"], [/([rzs])es$/, "$1"], [/([aeiou])s$/, "$1"]];
-    for (var i = 0; i < rules.length; i++) {
-      if (rules[i][0].test(word)) return word.replace(rules[i][0], rules[i][1]);
+    for (var i = 0; i < PLURALS.length; i++) {
+      if (PLURALS[i][0].test(word)) { word = word.replace(PLURALS[i][0], PLURALS[i][1]); break; }
     }
-    return word;
+    return snowball ? snowball.stem(word) : word;
   }
+  window.__planStem = stem;  // for tests: the exact function the index and queries use
 
   // Plural endings are stripped only where the index says its language wants it
   // (the locale record's search analyser: "portuguese").
