@@ -187,6 +187,9 @@ class Place(Translatable):
     description: str
     coordinates: tuple[float, float] | None
     line: int = field(default=0, compare=False)
+    # Other names a reader may type, per language (Guangzhou for Cantão, Ilha da
+    # Montanha for Hengqin): search finds the place's items under them too.
+    search_names: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -565,7 +568,7 @@ def _load_places(path: Path, display: str) -> tuple[list[Place], list[DataError]
     lines: dict[str, int] = {}
     for n, raw in enumerate(doc):
         m = c.mapping(raw, f"places[{n}]", doc.item_lines[n])
-        if m is None or not c.keys(m, f"places[{n}]", {"id", "name", "description"}, {"parent", "aliases", "coordinates"}):
+        if m is None or not c.keys(m, f"places[{n}]", {"id", "name", "description"}, {"parent", "aliases", "coordinates", "search_names"}):
             continue
         pid = c.field(m, "id", f"places[{n}]", str, _pattern(TAG_ID, "hengqin"))
         where = f"place {pid}"
@@ -585,8 +588,18 @@ def _load_places(path: Path, display: str) -> tuple[list[Place], list[DataError]
                 coords = (float(raw_c[0]), float(raw_c[1]))
         if pid:
             lines[pid] = m.line_of("id")
+        search_names: dict[str, tuple[str, ...]] = {}
+        if m.get("search_names") is not None:
+            raw_names = c.field(m, "search_names", where, dict)
+            for code in raw_names or {}:
+                if not isinstance(code, str) or not LANGUAGE_TAG.fullmatch(code.lower()):
+                    c.error(raw_names.line_of(code), f"{where}.search_names: '{code}' is not a language code")
+                    continue
+                names = c.text_list(raw_names, code, f"{where}.search_names", chinese_source=False)
+                if names is not None:
+                    search_names[code] = names
         if pid and name and description and aliases is not None:
-            places.append(Place(pid, parent, name, aliases, description, coords, doc.item_lines[n]))
+            places.append(Place(pid, parent, name, aliases, description, coords, doc.item_lines[n], search_names))
     by_id = {p.id: p for p in places}
     for p in places:
         if p.parent and p.parent not in by_id:

@@ -87,6 +87,10 @@ def _documents(site: Site, locale: str) -> list[dict[str, Any]]:
     plan_labels = {p.id: text(p.key("short_title")) for p in data.plans}
     for item in data.items:
         tags = [text(site.tags.places[p].key("name")) for p in item.places] + [text(site.tags.domains[d].key("name")) for d in item.domains]
+        # The other names readers type for its places and the places containing them.
+        for pid in item.places:
+            for place in [site.tags.places[pid], *site.tags.ancestors(pid)]:
+                tags += place.search_names.get(locale, ())
         docs.append(
             {
                 "k": "item",
