@@ -399,10 +399,9 @@ BATCH = 24  # cards per task: each task loads the fonts once
 def write_cards(site: "Site", site_url: str, site_dir: Path, cache_dir: Path) -> CardReport:
     """Draw the cards that are not cached, then copy every card into the site."""
     files = font_files()
-    code = _code_fingerprint()
     cache_dir.mkdir(parents=True, exist_ok=True)
     cards = site_cards(site, site_url)
-    cached = {path: cache_dir / f"{cache_key(card, files, code)}.png" for path, card in cards.items()}
+    cached = _cache_files(cards, files, cache_dir)
     to_draw = {target: cards[path] for path, target in cached.items() if not target.exists()}
     workers = min(os.cpu_count() or 1, 4)
     if len(to_draw) >= PARALLEL_FROM and workers > 1:
@@ -424,14 +423,18 @@ def write_cards(site: "Site", site_url: str, site_dir: Path, cache_dir: Path) ->
     return CardReport(drawn=len(to_draw), reused=len(cards) - len(to_draw))
 
 
+def _cache_files(cards: dict[str, CardText], files: dict[str, Path], cache_dir: Path) -> dict[str, Path]:
+    """Where each card is cached: named by what it is drawn from (text, fonts, code)."""
+    code = _code_fingerprint()
+    return {path: cache_dir / f"{cache_key(card, files, code)}.png" for path, card in cards.items()}
+
+
 def prune_cache(site: "Site", site_url: str, cache_dir: Path, dry_run: bool = False) -> list[Path]:
     """Cached cards that the current data, fonts, code and site address would not use."""
     if not cache_dir.is_dir():
         return []
-    files = font_files()
-    code = _code_fingerprint()
-    wanted = {f"{cache_key(card, files, code)}.png" for card in site_cards(site, site_url).values()}
-    stale = sorted(p for p in cache_dir.iterdir() if p.is_file() and p.name not in wanted)
+    wanted = set(_cache_files(site_cards(site, site_url), font_files(), cache_dir).values())
+    stale = sorted(p for p in cache_dir.iterdir() if p.is_file() and p not in wanted)
     if not dry_run:
         for path in stale:
             path.unlink()

@@ -19,7 +19,7 @@ from typing import Callable
 import polib
 
 from . import yamlio
-from .l10n import SourceText, po_path, read_po
+from .l10n import SourceText, parse_plural_forms, po_path, read_po
 from .model import InvalidData
 from .textclean import artefacts_in
 from .yamlio import DataError, Mapping, Sequence
@@ -162,7 +162,7 @@ def sync_po(
     path = po_path(root, locale)
     display = f"data/locales/{locale}.po"
     old = read_po(path, display) if path.exists() else polib.POFile()
-    nplurals = _nplurals(old.metadata.get("Plural-Forms", DEFAULT_PLURAL_FORMS))
+    nplurals, _ = parse_plural_forms(old.metadata.get("Plural-Forms", DEFAULT_PLURAL_FORMS), display)
     live = {e.msgctxt: e for e in old if not e.obsolete and e.msgctxt}
     gone = {e.msgctxt: e for e in old if e.obsolete and e.msgctxt}
     result = SyncResult()
@@ -232,13 +232,6 @@ def sync_po(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return result
-
-
-def _nplurals(header: str) -> int:
-    try:
-        return int(header.split(";")[0].split("=")[1])
-    except (IndexError, ValueError):
-        return 2
 
 
 def _forms(entry: polib.POEntry, nplurals: int) -> tuple[str, ...]:

@@ -50,10 +50,10 @@ def item_history(site: "Site", item: Item) -> list[HistoryEntry]:
 
 def as_of(site: "Site", item: Item) -> dict[str, str]:
     """When the item's text, its translations and its outcomes last changed, from data."""
-    changes = [c for c in site.changelog.changes if item.id in c.items]
-    worded = [c.date for c in changes if item.id in c.previous] or [changes[0].date] if changes else []
-    out = {"text": max(worded) if worded else site.changelog.updated,
-           "translation": max(c.date for c in changes) if changes else site.changelog.updated}
+    dates = [c.date for c in site.changelog.changes if item.id in c.items] or [site.changelog.updated]
+    # The text dates from its first publication, or the last change that reworded it.
+    reworded = [c.date for c in site.changelog.changes if item.id in c.previous]
+    out = {"text": max(reworded, default=dates[0]), "translation": max(dates)}
     if item.researched:
         out["outcomes"] = max([item.researched, *(n.source.read for n in item.progress)])
     return out

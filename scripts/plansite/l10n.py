@@ -208,10 +208,6 @@ class Catalog:
         index = self.plural_rule(n) if len(entry.forms) > 1 else 0
         return entry.forms[min(index, len(entry.forms) - 1)]
 
-    def plural_indexes(self, up_to: int) -> list[int]:
-        """The plural form for 0…up_to, for the search script (which cannot run the C rule)."""
-        return [self.plural_rule(n) for n in range(up_to + 1)]
-
     def status(self) -> dict[str, list[str]]:
         report: dict[str, list[str]] = {"done": [], "fuzzy": [], "missing": []}
         if self.locale == SOURCE_LOCALE:

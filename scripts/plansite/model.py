@@ -502,7 +502,7 @@ def _date_check(pattern: re.Pattern[str], shape: str) -> Callable[[str], str | N
             date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
         except ValueError:
             return f"{value} is not a date"
-        if value[: len(value)] > date.today().isoformat()[: len(value)]:
+        if value > date.today().isoformat()[: len(value)]:
             return f"{value} is after today"
         return None
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from .history import as_of, item_history
 from .model import ProgressNote
 from .outcomes import status_of
 from .site import Site
@@ -131,8 +132,9 @@ def progress_record(note: ProgressNote, text: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def progress_cell(notes: list[dict[str, Any]], locale: str) -> str:
-    """Outcome entries in one spreadsheet cell: one line each, date, outcome, note, source."""
+def progress_cell(notes: list[dict[str, Any]], locale: str = "zh-Hans") -> str:
+    """Outcome entries in one spreadsheet cell: one line each, date, outcome, note
+    (in the locale, else zh-Hans), source."""
     return "\n".join(f"{n['date']} [{n['outcome']}] {n['text'].get(locale, n['text'].get('zh-Hans', ''))} {n['source']['url']}" for n in notes)
 
 
@@ -146,8 +148,7 @@ def table(fields: tuple["Field", ...], records: list[Any]) -> str:
     return buffer.getvalue()
 
 
-def write_open_data(site: Site, site_dir: Path) -> list[Path]:
-    document = items_document(site)
+def write_open_data(site: Site, site_dir: Path, document: dict[str, Any]) -> list[Path]:
     out_dir = site_dir / "data"
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path = out_dir / "items.json"
@@ -215,9 +216,38 @@ def plan_csv_path(plan_id: str, locale: str) -> str:
     return f"data/{plan_id}.{locale}.csv"
 
 
+# Each field is defined once. items.json uses ITEM_FIELDS; items.csv the same ones
+# flattened (lists joined with ";", outcome entries one a line, a column per language
+# for each text); a plan's CSV (one language) shares the fields it has in common.
+ID = Field("id", "string", "field_id")
+NUMBER = Field("number", "integer", "field_number")
+STATUS = Field("status", "string", "field_status")
+ITEM_FIELDS = (
+    ID,
+    Field("plan", "string", "field_plan"),
+    NUMBER,
+    Field("section", "string", "field_section"),
+    Field("subsection", "integer", "field_subsection_number"),
+    Field("title", "object", "field_title_by_locale"),
+    Field("text", "object", "field_text_by_locale"),
+    Field("url", "object", "field_url_by_locale"),
+    Field("places", "array", "field_places_list"),
+    Field("domains", "array", "field_domains_list"),
+    STATUS,
+    Field("researched", "date", "field_researched"),
+    Field("progress", "array", "field_progress_list"),
+)
+FLATTENED = {
+    "places": Field("places", "string", "field_places", get=lambda record: ";".join(record["places"])),
+    "domains": Field("domains", "string", "field_domains", get=lambda record: ";".join(record["domains"])),
+    # A plan CSV's records carry their language; items.csv's notes are in zh-Hans.
+    "progress": Field("progress", "string", "field_progress_cell",
+                      get=lambda record: progress_cell(record["progress"], record.get("locale", "zh-Hans"))),
+}
+PER_LOCALE = {"title": "field_title_in", "text": "field_text_in", "url": "field_path_in"}
 PLAN_CSV_FIELDS = (
-    Field("id", "string", "field_id"),
-    Field("number", "integer", "field_number"),
+    ID,
+    NUMBER,
     Field("section_number", "integer", "field_section_number"),
     Field("section_title", "string", "field_section_title"),
     Field("subsection_number", "integer", "field_subsection_number"),
@@ -226,36 +256,12 @@ PLAN_CSV_FIELDS = (
     Field("text", "string", "field_text"),
     Field("text_status", "string", "field_text_status"),
     Field("url", "string", "field_url", format="uri"),
-    Field("places", "string", "field_places"),
-    Field("domains", "string", "field_domains"),
-    Field("status", "string", "field_status"),
-    Field("progress", "string", "field_progress_cell"),
+    FLATTENED["places"],
+    FLATTENED["domains"],
+    STATUS,
+    FLATTENED["progress"],
 )
 TEXT_STATUS = {"source": "official", "done": "current", "fuzzy": "stale", "missing": "missing"}  # published vocabulary: fuzzy is "stale"
-
-# The fields of an item in items.json; items.csv has the same ones, flattened (lists
-# joined with ";", progress one note a line, and a column per language for each text).
-ITEM_FIELDS = (
-    Field("id", "string", "field_id"),
-    Field("plan", "string", "field_plan"),
-    Field("number", "integer", "field_number"),
-    Field("section", "string", "field_section"),
-    Field("subsection", "integer", "field_subsection_number"),
-    Field("title", "object", "field_title_by_locale"),
-    Field("text", "object", "field_text_by_locale"),
-    Field("url", "object", "field_url_by_locale"),
-    Field("places", "array", "field_places_list"),
-    Field("domains", "array", "field_domains_list"),
-    Field("status", "string", "field_status"),
-    Field("researched", "date", "field_researched"),
-    Field("progress", "array", "field_progress_list"),
-)
-PER_LOCALE = {"title": ("field_title_in", "title"), "text": ("field_text_in", "text"), "url": ("field_path_in", "url")}
-FLATTENED = {
-    "places": Field("places", "string", "field_places", get=lambda item: ";".join(item["places"])),
-    "domains": Field("domains", "string", "field_domains", get=lambda item: ";".join(item["domains"])),
-    "progress": Field("progress", "string", "field_progress_cell", get=lambda item: progress_cell(item["progress"], "zh-Hans")),
-}
 
 
 def items_csv_fields(site: Site) -> tuple[Field, ...]:
@@ -265,7 +271,7 @@ def items_csv_fields(site: Site) -> tuple[Field, ...]:
         Field(f"{name}_{loc.code}", "string", key, {"language": loc.name}, locale=loc.code,
               get=lambda item, name=name, code=loc.code: item[name].get(code, ""))
         for loc in site.locales
-        for name, (key, _) in PER_LOCALE.items()
+        for name, key in PER_LOCALE.items()
     ]
     return tuple(fixed + per_locale)
 
@@ -322,10 +328,11 @@ def plan_csv(site: Site, plan_id: str, locale: str, site_url: str | None) -> str
             "text": "" if text.status == "missing" else text.text,
             "text_status": TEXT_STATUS[text.status],
             "url": base + site.item_url(item, locale),
-            "places": ";".join(item.places),
-            "domains": ";".join(item.domains),
+            "places": item.places,
+            "domains": item.domains,
             "status": status_of(item),
-            "progress": progress_cell([progress_record(n, {locale: catalog.text(n.key("text"))}) for n in item.progress], locale),
+            "progress": [progress_record(n, {locale: catalog.text(n.key("text"))}) for n in item.progress],
+            "locale": locale,
         })
     return table(PLAN_CSV_FIELDS, rows)
 
@@ -399,8 +406,6 @@ def twins(site: Site, document: dict[str, Any]) -> dict[str, dict[str, Any]]:
             continue
         pages = {loc.code: site.url(spec.kind, spec.ref, loc.code) for loc in site.locales}
         if spec.kind == "item":
-            from .history import as_of, item_history
-
             item = site.data.item(spec.ref)
             history = [
                 {"date": e.change.date, "summary": e.change.summary, "summary_translations": e.change.translations, "previous_text": e.before}
@@ -442,8 +447,9 @@ def write_twins(site: Site, site_dir: Path, document: dict[str, Any]) -> list[Pa
 def write_downloads(site: Site, site_dir: Path, site_url: str | None = None) -> list[Path]:
     """items.json, items.csv, a CSV per plan and locale, datapackage.json describing
     them, and the JSON twin of every page that shows an item, section, plan, place or domain."""
-    written = write_open_data(site, site_dir)
-    written += write_twins(site, site_dir, items_document(site))
+    document = items_document(site)  # once: items.json, items.csv and every twin share it
+    written = write_open_data(site, site_dir, document)
+    written += write_twins(site, site_dir, document)
     for res in resources(site):
         if res.plan_id and res.locale:
             target = site_dir / res.path

@@ -18,6 +18,8 @@ from markupsafe import Markup
 
 from . import l10n
 from .catalogs import Traditional, load_traditional
+from .feed import Changelog, load_changelog
+from .history import as_of, item_history
 from .tags import Tags
 from .l10n import SOURCE_LOCALE, Catalog
 from .locales import Locale, configured_locales, locales_from_entries
@@ -88,10 +90,8 @@ class Site:
         return out
 
     @cached_property
-    def changelog(self):  # type: ignore[no-untyped-def]
+    def changelog(self) -> Changelog:
         """data/changelog.yaml, checked (the feeds and the sitemap's dates come from it)."""
-        from .feed import load_changelog
-
         return load_changelog(self.root, self.data, self.locale_codes)
 
     def lastmod(self, kind: str, ref: str) -> str:
@@ -166,6 +166,10 @@ class Site:
     def item_url(self, item: Item, locale: str) -> str:
         return self.url("item", item.id, locale)
 
+    def absolute_url(self, kind: str, ref: str, locale: str) -> str:
+        """The page's public address (canonical, citations, structured data)."""
+        return self.site_url + self.url(kind, ref, locale).lstrip("/")
+
     def nav(self) -> list:
         """Home, the plans, the ways to browse. Sections and items are reached from the
         plan pages: the nav is drawn on every page, so it must not grow with the data."""
@@ -215,7 +219,6 @@ class Site:
             "locales": self.locales,
             "catalogs": self.catalogs,
             "glossary": self.glossary,
-            "to_traditional": self.traditional.convert,
             "glossary_text": self.glossary_text,
             "status_of": status_of,
             "tally": tally,
@@ -225,19 +228,16 @@ class Site:
             "source_page": relative_url(here, spec.url(SOURCE_LOCALE, self.default_locale)),
             "link_in": lambda target_kind, target_ref, target_locale: relative_url(here, self.url(target_kind, target_ref, target_locale)),
             "page_of": self.page_of,
-            "site_url": self.site_url,
-            "absolute_url": lambda kind, ref, target_locale: self.site_url + self.url(kind, ref, target_locale).lstrip("/"),
+            "absolute_url": self.absolute_url,
             "download_resources": lambda: resources(self),
         }
         if kind == "item":
-            from .history import as_of, item_history
-
             item = self.data.item(ref)
             context.update(item=item, plan=self.data.plan(item.plan_id), history=item_history(self, item), as_of=as_of(self, item),
                            summary_of=lambda change: change.summary_in(self.locale(locale), self.traditional))
         elif kind in ("section", "parallel"):
-            plan = next(p for p in self.data.plans if any(s.id == ref for s in p.sections))
-            context.update(plan=plan, section=next(s for s in plan.sections if s.id == ref))
+            section = self.data.section(ref)
+            context.update(plan=self.data.plan(section.plan_id), section=section)
         elif kind == "plan":
             context.update(plan=self.data.plan(ref))
         elif kind == "place":

@@ -23,22 +23,18 @@ if TYPE_CHECKING:
 KINDS = ("item", "section", "plan", "place", "domain")
 
 
-def _url(site: "Site", kind: str, ref: str, locale: str) -> str:
-    return site.site_url + site.url(kind, ref, locale).lstrip("/")
-
-
 def _translations(site: "Site", kind: str, ref: str, locale: str) -> dict[str, Any]:
     if locale == SOURCE_LOCALE:
         others = [loc.code for loc in site.locales if loc.code != SOURCE_LOCALE]
-        return {"workTranslation": [{"@id": _url(site, kind, ref, code), "inLanguage": code} for code in others]}
-    return {"translationOfWork": {"@id": _url(site, kind, ref, SOURCE_LOCALE), "inLanguage": SOURCE_LOCALE}}
+        return {"workTranslation": [{"@id": site.absolute_url(kind, ref, code), "inLanguage": code} for code in others]}
+    return {"translationOfWork": {"@id": site.absolute_url(kind, ref, SOURCE_LOCALE), "inLanguage": SOURCE_LOCALE}}
 
 
 def _plan_node(site: "Site", plan_id: str, locale: str) -> dict[str, Any]:
     plan = site.data.plan(plan_id)
     node: dict[str, Any] = {
         "@type": "Report",
-        "@id": _url(site, "plan", plan.id, locale),
+        "@id": site.absolute_url("plan", plan.id, locale),
         "name": site.catalogs[locale].text(plan.key("title")),
         "datePublished": str(plan.year),
     }
@@ -52,7 +48,7 @@ def document(site: "Site", kind: str, ref: str, locale: str) -> dict[str, Any] |
     if kind not in KINDS:
         return None
     catalog = site.catalogs[locale]
-    url = _url(site, kind, ref, locale)
+    url = site.absolute_url(kind, ref, locale)
     doc: dict[str, Any] = {"@context": "https://schema.org", "@id": url, "url": url, "inLanguage": locale}
     if kind == "plan":
         doc.update(_plan_node(site, ref, locale))
@@ -70,7 +66,7 @@ def document(site: "Site", kind: str, ref: str, locale: str) -> dict[str, Any] |
             "name": item_heading(catalog, item),
             "position": item.number,
             "datePublished": plan["datePublished"],
-            "isPartOf": {"@type": "CreativeWork", "@id": _url(site, "section", section.id, locale),
+            "isPartOf": {"@type": "CreativeWork", "@id": site.absolute_url("section", section.id, locale),
                          "name": section_heading(catalog, section), "isPartOf": plan},
         })
         if "publisher" in plan:
@@ -79,13 +75,13 @@ def document(site: "Site", kind: str, ref: str, locale: str) -> dict[str, Any] |
         if places:
             doc["spatialCoverage"] = [_place(site, place, locale) for place in places]
         doc["about"] = [{"@type": "Thing", "name": catalog.text(site.tags.domains[did].key("name")),
-                         "url": _url(site, "domain", did, locale)} for did in item.domains]
+                         "url": site.absolute_url("domain", did, locale)} for did in item.domains]
     elif kind == "place":
         doc.update(_place(site, site.tags.places[ref], locale))
         doc["@id"] = url
         parent = site.tags.places[ref].parent
         if parent:
-            doc["containedInPlace"] = {"@type": "Place", "@id": _url(site, "place", parent, locale),
+            doc["containedInPlace"] = {"@type": "Place", "@id": site.absolute_url("place", parent, locale),
                                        "name": catalog.text(site.tags.places[parent].key("name"))}
     elif kind == "domain":
         domain = site.tags.domains[ref]
@@ -97,7 +93,7 @@ def document(site: "Site", kind: str, ref: str, locale: str) -> dict[str, Any] |
 
 def _place(site: "Site", place, locale: str) -> dict[str, Any]:  # noqa: ANN001
     node: dict[str, Any] = {"@type": "Place", "name": site.catalogs[locale].text(place.key("name")),
-                            "url": _url(site, "place", place.id, locale)}
+                            "url": site.absolute_url("place", place.id, locale)}
     if place.coordinates:
         node["geo"] = {"@type": "GeoCoordinates", "latitude": place.coordinates[0], "longitude": place.coordinates[1]}
     return node
