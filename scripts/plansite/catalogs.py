@@ -19,7 +19,7 @@ from typing import Callable
 import polib
 
 from . import yamlio
-from .l10n import SourceText, parse_plural_forms, po_path, read_po
+from .l10n import SourceText, parse_plural_forms, po_forms, po_path, read_po
 from .model import InvalidData
 from .textclean import artefacts_in
 from .yamlio import DataError, Mapping, Sequence
@@ -191,14 +191,14 @@ def sync_po(
         entry.occurrences = [tuple(source.reference.rsplit(":", 1))]
         if source.plural:
             entry.msgid_plural = source.text  # Chinese has one form; the translation has nplurals
-        forms = _forms(before, nplurals) if before else ()
+        forms = po_forms(before, nplurals) if before else ()
         if before is not None:
             entry.tcomment = before.tcomment  # a translator's own notes stay
         machine = traditional is not None and (before is None or not any(forms) or traditional.could_have_made(before.msgid, _text(forms)))
         if machine:
             made = traditional.convert(source.text)
             forms = (made,) * (nplurals if source.plural else 1)
-            if before is not None and (_forms(before, nplurals) != forms or before.msgid != source.text or before.obsolete):
+            if before is not None and (po_forms(before, nplurals) != forms or before.msgid != source.text or before.obsolete):
                 result.regenerated += 1
         elif before is not None and any(forms):
             if before.msgid != source.text or before.obsolete or "fuzzy" in before.flags:
@@ -218,7 +218,7 @@ def sync_po(
         _set_forms(entry, forms, source.plural, nplurals)
         po.append(entry)
     for key, before in live.items():  # texts that are gone: kept, obsolete, if they held a translation
-        if any(_forms(before, nplurals)):
+        if any(po_forms(before, nplurals)):
             before.obsolete = True
             before.comment = ""
             before.occurrences = []
@@ -232,12 +232,6 @@ def sync_po(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return result
-
-
-def _forms(entry: polib.POEntry, nplurals: int) -> tuple[str, ...]:
-    if entry.msgid_plural:
-        return tuple(entry.msgstr_plural.get(i, "") for i in range(nplurals))
-    return (entry.msgstr,)
 
 
 def _text(forms: tuple[str, ...]) -> str:

@@ -221,6 +221,13 @@ class Catalog:
 PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$")
 
 
+def po_forms(entry: polib.POEntry, nplurals: int) -> tuple[str, ...]:
+    """An entry's translation: (msgstr,), or msgstr[0], msgstr[1]… for a plural string."""
+    if entry.msgid_plural:
+        return tuple(entry.msgstr_plural.get(i, "") for i in range(nplurals))
+    return (entry.msgstr,)
+
+
 def po_path(root: Path, locale: str) -> Path:
     return root / "data" / "locales" / f"{locale}.po"
 
@@ -297,13 +304,10 @@ def load_catalog(root: Path, locale: str, sources: dict[str, SourceText], strict
             errors.append(DataError(display, line, f"'{key}' appears twice (also on line {entries[key].line})"))
             continue
         source = sources[key]
-        if e.msgid_plural:
-            forms = tuple(e.msgstr_plural.get(i, "") for i in range(nplurals))
-            if len(e.msgstr_plural) != nplurals:
-                errors.append(DataError(display, line, f"'{key}': {len(e.msgstr_plural)} plural forms, but the header's Plural-Forms says {nplurals}"))
-                continue
-        else:
-            forms = (e.msgstr,)
+        if e.msgid_plural and len(e.msgstr_plural) != nplurals:
+            errors.append(DataError(display, line, f"'{key}': {len(e.msgstr_plural)} plural forms, but the header's Plural-Forms says {nplurals}"))
+            continue
+        forms = po_forms(e, nplurals)
         if any(forms) and not all(forms):
             errors.append(DataError(display, line, f"'{key}': some plural forms are empty"))
             continue

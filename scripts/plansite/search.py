@@ -6,7 +6,7 @@ Pagefind segmented Chinese with a dictionary and also missed `医药`. With abou
 a hundred items per language, the browser can afford to scan every document's
 text: Chinese is matched as substrings and character bigrams (no dictionary, so
 parts of words, names and phrases are all found), Portuguese as accent-folded,
-lightly stemmed words. Traditional and Simplified are folded to one script, so a
+Snowball-stemmed words (see stem_portuguese). Traditional and Simplified are folded to one script, so a
 query in either finds the same items on either Chinese site.
 """
 

@@ -1,7 +1,7 @@
 // Search over this language's index (search/<locale>.json), loaded on first use.
 // Chinese: substrings and character bigrams on text folded to Simplified, so parts
 // of words, names and phrases are found without a dictionary, in either script.
-// Portuguese: accent-folded words with plural endings removed; the word being
+// Portuguese: accent-folded words, Snowball-stemmed (stem() below); the word being
 // typed matches as a prefix. See scripts/plansite/search.py for the why.
 (function () {
   "use strict";
