@@ -77,6 +77,7 @@ def test_a_changed_text_shows_its_date_and_the_earlier_wording(tmp_path: Path, m
             "- date: '2026-11-28'\n  items: [fa2020-02]\n  summary: 第 2 项文字更正。\n"
             "  translations: {pt: Correcção do texto do item 2.}\n"
             f"  previous:\n    fa2020-02: {old}\n"
+            "- date: '2026-11-29'\n  items: [fa2020-03]\n  summary: 第 3 项葡文译文更正。\n  languages: [pt]\n"
         )
     out = build_in_process(project, monkeypatch, built_site.parent / ".cache")
     page = (out / "framework-agreement-2020" / "2" / "index.html").read_text(encoding="utf-8")
@@ -90,6 +91,9 @@ def test_a_changed_text_shows_its_date_and_the_earlier_wording(tmp_path: Path, m
     assert twin["as_of"]["text"] == "2026-11-28"
     assert twin["history"][0] == {"date": "2026-11-28", "summary": "第 2 项文字更正。",
                                   "summary_translations": {"pt": "Correcção do texto do item 2."}, "previous_text": old}
+    # A change to one translation dates that language only.
+    assert "Versão portuguesa actualizada até 2026-11-29." in (out / "pt" / "framework-agreement-2020" / "3" / "index.html").read_text(encoding="utf-8")
+    assert "本語言版本截至 2026-11-22。" in (out / "zh-Hant" / "framework-agreement-2020" / "3" / "index.html").read_text(encoding="utf-8")
     untouched = (out / "framework-agreement-2020" / "1" / "index.html").read_text(encoding="utf-8")
     assert "正文截至 2026-11-22。" in untouched and "plan-diff" not in untouched
 

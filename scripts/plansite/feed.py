@@ -45,6 +45,7 @@ class Change:
     translations: dict[str, str]  # locale -> summary
     ordinal: int  # position among the changes of the same date, for stable entry ids
     previous: dict[str, str] = field(default_factory=dict)  # item id -> its zh-Hans text before this change
+    languages: tuple[str, ...] = ()  # the translations it changed, when only some: none listed means all
 
     def summary_in(self, locale: Locale, traditional: Traditional) -> tuple[str, str]:
         """The summary for a locale and the language it is actually in."""
@@ -95,7 +96,7 @@ def load_changelog(root: Path, data: SiteData, locales: tuple[str, ...] = ()) ->
         if not isinstance(raw, Mapping):
             error(line, f"{where}: expected a mapping with date, items and summary")
             continue
-        unknown = set(raw) - {"date", "items", "summary", "translations", "previous"}
+        unknown = set(raw) - {"date", "items", "summary", "translations", "previous", "languages"}
         missing = {"date", "items", "summary"} - set(raw)
         if unknown or missing:
             error(
@@ -167,9 +168,13 @@ def load_changelog(root: Path, data: SiteData, locales: tuple[str, ...] = ()) ->
             error(earlier.line_of(item_id), f"{where}.previous.{item_id}: {what}")
         if wrong:
             continue
+        languages = raw.get("languages") or []
+        if not isinstance(languages, list) or not all(isinstance(code, str) and (not locales or code in locales) for code in languages):
+            error(raw.line_of("languages"), f"{where}.languages: expected a list of the site's languages ({', '.join(locales)})")
+            continue
         changes.append(
             Change(when, ids, summary.strip(), {k: v.strip() for k, v in translations.items()}, per_date.get(when, 0),
-                   {k: v.strip() for k, v in earlier.items()})
+                   {k: v.strip() for k, v in earlier.items()}, tuple(languages))
         )
         per_date[when] = per_date.get(when, 0) + 1
     if changes and set(changes[0].items) != set(all_ids):

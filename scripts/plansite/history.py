@@ -48,12 +48,15 @@ def item_history(site: "Site", item: Item) -> list[HistoryEntry]:
     return entries
 
 
-def as_of(site: "Site", item: Item) -> dict[str, str]:
-    """When the item's text, its translations and its outcomes last changed, from data."""
-    dates = [c.date for c in site.changelog.changes if item.id in c.items] or [site.changelog.updated]
-    # The text dates from its first publication, or the last change that reworded it.
-    reworded = [c.date for c in site.changelog.changes if item.id in c.previous]
-    out = {"text": max(reworded, default=dates[0]), "translation": max(dates)}
+def as_of(site: "Site", item: Item, locale: str) -> dict[str, str]:
+    """When the item's text, its translation in a locale and its outcomes last changed, from data."""
+    changes = [c for c in site.changelog.changes if item.id in c.items]
+    first = changes[0].date if changes else site.changelog.updated
+    # The text dates from its first publication, or the last change that reworded it;
+    # a translation from the last change that was not limited to other languages.
+    reworded = [c.date for c in changes if item.id in c.previous]
+    translated = [c.date for c in changes if not c.languages or locale in c.languages]
+    out = {"text": max(reworded, default=first), "translation": max(translated, default=first)}
     if item.researched:
         out["outcomes"] = max([item.researched, *(n.source.read for n in item.progress)])
     return out

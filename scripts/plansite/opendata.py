@@ -411,7 +411,7 @@ def twins(site: Site, document: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 {"date": e.change.date, "summary": e.change.summary, "summary_translations": e.change.translations, "previous_text": e.before}
                 for e in item_history(site, item)
             ]
-            body: dict[str, Any] = {"item": items[spec.ref], "as_of": as_of(site, item), "history": history}
+            body: dict[str, Any] = {"item": items[spec.ref], "history": history}
         elif spec.kind == "section":
             section = site.data.section(spec.ref)
             record = next(s for s in plans[section.plan_id]["sections"] if s["id"] == section.id)
@@ -430,6 +430,7 @@ def twins(site: Site, document: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 "pages": pages,
                 "twins": {c: p + TWIN for c, p in pages.items()},
                 **body,
+                **({"as_of": as_of(site, site.data.item(spec.ref), code)} if spec.kind == "item" else {}),
             }
     return out
 

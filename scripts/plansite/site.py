@@ -233,7 +233,7 @@ class Site:
         }
         if kind == "item":
             item = self.data.item(ref)
-            context.update(item=item, plan=self.data.plan(item.plan_id), history=item_history(self, item), as_of=as_of(self, item),
+            context.update(item=item, plan=self.data.plan(item.plan_id), history=item_history(self, item), as_of=as_of(self, item, locale),
                            summary_of=lambda change: change.summary_in(self.locale(locale), self.traditional))
         elif kind in ("section", "parallel"):
             section = self.data.section(ref)
