@@ -13,6 +13,8 @@ query in either finds the same items on either Chinese site.
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -137,31 +139,188 @@ def _documents(site: Site, locale: str) -> list[dict[str, Any]]:
     return docs
 
 
-def build_index(site: Site, locale: str, t2s: dict[str, str]) -> dict[str, Any]:
-    docs = _documents(site, locale)
-    index: dict[str, Any] = {"locale": locale, "docs": docs}
-    analyser = site.locale(locale).search  # the locale record says how its text is searched
+# --- the index, split so that a query loads what it needs ------------------------
+#
+# Per language, in search/<locale>/:
+#   meta.json   how the language is searched, the shard layout, the Latin vocabulary
+#               (for prefixes and typos) or the Traditional-to-Simplified map;
+#   s<N>.json   postings: term -> the documents that hold it, and in which fields;
+#   d<N>.json   the documents themselves, a few per file, in reading order, for the
+#               final ranking (phrases, whole titles), the result list and highlights.
+# A query loads meta, the shards of its terms and the documents of its best
+# candidates: what it downloads grows with the query, not with the site.
+# Chinese terms are the characters and character pairs of the folded text (any part
+# of a word is found without a dictionary); Latin terms are Snowball stems.
+
+FIELDS = ("t", "x", "g", "p")  # title, text, tags and other names, plan: bit 1, 2, 4, 8
+SHARD_BYTES = 2_500  # postings per shard file, before gzip
+CHUNK_BYTES = 400  # documents per document file, before gzip
+
+# What 30-search.js drops before matching (SEPARATORS there) and what it counts as a
+# word ([\p{L}\p{N}]+). A test checks both sides give the same terms for every text.
+SEPARATORS = re.compile("[\\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2014\u2026\u00b7\u201c\u201d\u2018\u2019\u00ab\u00bb.,;:!?()\"'\\-/]")
+WORD = re.compile(r"[^\W_]+")
+
+
+def fold_char(ch: str) -> str:
+    """As the browser folds a character: accents dropped, lower case (toLowerCase)."""
+    decomposed = unicodedata.normalize("NFD", ch)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def normalise(text: str, t2s: dict[str, str] | None) -> str:
+    out = []
+    for ch in text:
+        if SEPARATORS.match(ch):
+            continue
+        out.append(fold_char(t2s.get(ch, ch) if t2s else ch))
+    return "".join(out)
+
+
+def han_terms(text: str, t2s: dict[str, str]) -> set[str]:
+    norm = normalise(text, t2s)
+    return set(norm) | {norm[i : i + 2] for i in range(len(norm) - 1)}
+
+
+def latin_terms(text: str, stemmer) -> set[str]:  # noqa: ANN001  (a snowballstemmer stemmer, or None)
+    words = [m.group(0) for m in WORD.finditer(text)]
+    return {stem_portuguese(w, stemmer) if stemmer else fold_latin_lower(w) for w in words}
+
+
+def fold_latin_lower(word: str) -> str:
+    return "".join(fold_char(ch) for ch in word)
+
+
+def term_hash(term: str) -> int:
+    """FNV-1a over UTF-16 code units, as 30-search.js computes it (shard of a Chinese term)."""
+    h = 0x811C9DC5
+    data = term.encode("utf-16-le")
+    for i in range(0, len(data), 2):
+        h ^= data[i] | data[i + 1] << 8
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+# Postings are strings: per document, (document - previous document) * 16 + field
+# bits, each number in base 32, most significant digit first, the last digit from
+# FINAL and the others from MORE, so no separators are needed. Short strings, and
+# gzip still finds their repeats.
+FINAL = "0123456789abcdefghijklmnopqrstuv"
+MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_.~*+"
+
+
+def encode_number(value: int) -> str:
+    digits = [FINAL[value % 32]]
+    value //= 32
+    while value:
+        digits.append(MORE[value % 32])
+        value //= 32
+    return "".join(reversed(digits))
+
+
+def _postings(docs: list[dict[str, Any]], terms_of) -> dict[str, str]:  # noqa: ANN001
+    """term -> the documents holding it (ascending) and in which fields, encoded."""
+    held: dict[str, dict[int, int]] = {}
+    for number, doc in enumerate(docs):
+        for bit, field in enumerate(FIELDS):
+            for term in terms_of(doc.get(field) or ""):
+                by_doc = held.setdefault(term, {})
+                by_doc[number] = by_doc.get(number, 0) | (1 << bit)
+    postings = {}
+    for term, by_doc in held.items():
+        encoded, previous = [], 0
+        for number in sorted(by_doc):
+            encoded.append(encode_number((number - previous) * 16 + by_doc[number]))
+            previous = number
+        postings[term] = "".join(encoded)
+    return postings
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def index_files(docs: list[dict[str, Any]], locale: str, analyser: str, t2s: dict[str, str], han_locale: str | None) -> dict[str, str]:
+    """The files of one language's index, by name, as text (see the layout above)."""
+    meta: dict[str, Any] = {"v": 2, "locale": locale, "docs": len(docs)}
+    files: dict[str, str] = {}
     if analyser == "chinese":
-        index["script"] = "han"
-        index["t2s"] = "".join(f"{t}{s}" for t, s in t2s.items())
+        meta["script"] = "han"
+        meta["t2s"] = "".join(f"{t}{s}" for t, s in t2s.items())
+        postings = _postings(docs, lambda text: han_terms(text, t2s))
+        sizes = {term: len(term) + len(_dump(p)) + 4 for term, p in postings.items()}
+        count = max(1, -(-sum(sizes.values()) // SHARD_BYTES))
+        shards: list[dict[str, list[int]]] = [{} for _ in range(count)]
+        for term in sorted(postings):
+            shards[term_hash(term) % count][term] = postings[term]
+        meta["shards"] = count
     else:
-        index["script"] = "latin"
-        index["stem"] = analyser == "portuguese"
-    return index
+        import snowballstemmer
+
+        stemmer = snowballstemmer.stemmer("portuguese") if analyser == "portuguese" else None
+        meta["script"] = "latin"
+        meta["stem"] = stemmer is not None
+        if han_locale:
+            meta["han"] = han_locale  # Chinese typed here is looked up in that index
+        postings = _postings(docs, lambda text: latin_terms(text, stemmer))
+        vocabulary = sorted(postings)
+        # Sorted terms cut into runs of about SHARD_BYTES: the terms a prefix
+        # expands to sit side by side, so a prefix costs one or two shards.
+        starts, shards, size = [], [], SHARD_BYTES
+        for number, term in enumerate(vocabulary):
+            cost = len(term) + len(_dump(postings[term])) + 4
+            if size + cost > SHARD_BYTES:
+                starts.append(number)
+                shards.append({})
+                size = 0
+            shards[-1][term] = postings[term]
+            size += cost
+        meta["terms"] = " ".join(vocabulary)
+        meta["shards"] = starts
+    for number, shard in enumerate(shards):
+        files[f"s{number}.json"] = _dump(shard)
+    average = sum(len(_dump(d)) for d in docs) / max(1, len(docs))
+    chunk = max(1, round(CHUNK_BYTES / max(1.0, average)))
+    meta["chunk"] = chunk
+    for start in range(0, len(docs), chunk):
+        files[f"d{start // chunk}.json"] = _dump(docs[start : start + chunk])
+    files["meta.json"] = _dump(meta)
+    return files
+
+
+def t2s_map(site: Site) -> dict[str, str]:
+    # Each Chinese text beside its Simplified source, from every Chinese language that is not the source.
+    others = [site.catalogs[loc.code] for loc in site.locales if loc.chinese and not loc.is_source]
+    pairs = [(source.text, catalog.text(key)) for key, source in site.sources.items() for catalog in others] or [(s.text, s.text) for s in site.sources.values()]
+    return traditional_to_simplified_map(pairs, site.traditional.converters)
+
+
+def han_locale_for(site: Site) -> str | None:
+    """Where Chinese typed on a Latin-script site is looked up: the source language's index."""
+    source = next((loc for loc in site.locales if loc.is_source), None)
+    return source.code if source and source.search == "chinese" else None
+
+
+def all_documents(site: Site) -> dict[str, list[dict[str, Any]]]:
+    """Each language's documents; document N is the same page in every language."""
+    return {loc.code: _documents(site, loc.code) for loc in site.locales}
+
+
+def write_index(files: dict[str, str], out_dir: Path) -> None:
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
+    for name, text in files.items():
+        (out_dir / name).write_text(text, encoding="utf-8")
 
 
 def write_indexes(site: Site, site_dir: Path) -> list[Path]:
     out_dir = site_dir / "search"
-    out_dir.mkdir(parents=True, exist_ok=True)
+    t2s = t2s_map(site)
+    han_locale = han_locale_for(site)
     paths = []
-    # Each Chinese text beside its Simplified source, from every Chinese language that is not the source.
-    others = [site.catalogs[loc.code] for loc in site.locales if loc.chinese and not loc.is_source]
-    pairs = [(source.text, catalog.text(key)) for key, source in site.sources.items() for catalog in others] or [(s.text, s.text) for s in site.sources.values()]
-    t2s = traditional_to_simplified_map(pairs, site.traditional.converters)
     for loc in site.locales:
-        path = out_dir / f"{loc.code}.json"
-        payload = json.dumps(build_index(site, loc.code, t2s), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-        path.write_text(payload, encoding="utf-8")
-        paths.append(path)
+        docs = _documents(site, loc.code)
+        write_index(index_files(docs, loc.code, loc.search, t2s, han_locale), out_dir / loc.code)
+        paths.append(out_dir / loc.code)
     return paths
-

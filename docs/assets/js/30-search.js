@@ -62,7 +62,8 @@
     }
     return snowball ? snowball.stem(word) : word;
   }
-  window.__planStem = stem;  // for tests: the exact function the index and queries use
+  // For tests: the exact functions queries use, compared with the index's (search.py).
+  window.__planStem = stem;
 
   // Plural endings are stripped only where the index says its language wants it
   // (the locale record's search analyser: "portuguese").
@@ -73,47 +74,107 @@
     while ((m = re.exec(text))) out.push(stemmed ? stem(foldLatin(m[0])) : foldLatin(m[0]));
     return out;
   }
+  window.__planWords = words;
+  window.__planNormalise = function (text, code) {
+    return load(code).then(function (index) { return normalise(text, index.t2sMap || null).text; });
+  };
 
   // --- index -------------------------------------------------------------------
+  //
+  // search/<locale>/meta.json says how the language is searched and where its terms
+  // are; s<N>.json hold postings (term -> documents and fields), d<N>.json the
+  // documents, a few per file. A query loads meta, its terms' shards and its best
+  // candidates' documents, so what it costs grows with the query, not the site
+  // (scripts/plansite/search.py writes them; see the layout there).
 
-  var FIELDS = [["t", 3], ["x", 1], ["g", 0.6], ["p", 0.3]];
+  var FIELDS = [["t", 3], ["x", 1], ["g", 0.6], ["p", 0.3]];  // field, weight; bit = 1 << position
+  var FINAL = "0123456789abcdefghijklmnopqrstuv";
+  var files = {};  // URL -> promise of parsed JSON, so nothing is fetched twice
 
-  function prepare(index) {
-    var t2s = null;
-    if (index.script === "han") {
-      t2s = {};
-      for (var i = 0; i < index.t2s.length; i += 2) t2s[index.t2s[i]] = index.t2s[i + 1];
+  function getJSON(url) {
+    if (!files[url]) {
+      files[url] = fetch(url).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+      files[url].catch(function () { delete files[url]; });  // a failed load may be tried again
     }
-    var df = {};
-    index.docs.forEach(function (doc) {
-      doc.norm = {};
-      doc.words = {};
-      FIELDS.forEach(function (f) {
-        var value = doc[f[0]] || "";
-        doc.norm[f[0]] = normalise(value, t2s);
-        if (!t2s) doc.words[f[0]] = words(value, index.stem);
-      });
-      if (!t2s) {
-        var seen = {};
-        FIELDS.forEach(function (f) { doc.words[f[0]].forEach(function (w) { seen[w] = 1; }); });
-        Object.keys(seen).forEach(function (w) { df[w] = (df[w] || 0) + 1; });
-      }
-    });
-    index.t2sMap = t2s;
-    index.df = df;
-    return index;
+    return files[url];
   }
 
   function load(code) {
     if (!cache[code]) {
-      cache[code] = fetch(root + "search/" + code + ".json")
-        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-        .then(prepare);
+      var base = root + "search/" + code + "/";
+      cache[code] = getJSON(base + "meta.json").then(function (meta) {
+        var index = { locale: code, base: base, meta: meta, script: meta.script, stem: !!meta.stem, n: meta.docs, postings: {}, docs: {} };
+        if (meta.script === "han") {
+          index.t2sMap = {};
+          for (var i = 0; i < meta.t2s.length; i += 2) index.t2sMap[meta.t2s[i]] = meta.t2s[i + 1];
+        } else {
+          index.vocab = meta.terms ? meta.terms.split(" ") : [];
+        }
+        return index;
+      });
+      cache[code].catch(function () { delete cache[code]; });
     }
     return cache[code];
   }
 
-  // --- scoring -----------------------------------------------------------------
+  // FNV-1a over UTF-16 code units (search.py term_hash): the shard of a Chinese term.
+  function hash(s) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+    return h >>> 0;
+  }
+
+  // First vocabulary position whose term is >= word (the vocabulary is sorted by code point).
+  function lowerBound(vocab, word) {
+    var lo = 0, hi = vocab.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (vocab[mid] < word) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+
+  function shardOf(index, term) {
+    if (index.script === "han") return hash(term) % index.meta.shards;
+    var at = lowerBound(index.vocab, term);
+    var starts = index.meta.shards;
+    var shard = 0;
+    while (shard + 1 < starts.length && starts[shard + 1] <= at) shard++;
+    return shard;
+  }
+
+  // A term's documents, ascending, each [document number, field bits]; [] when absent.
+  function postings(index, term) {
+    if (index.postings[term]) return Promise.resolve(index.postings[term]);
+    return getJSON(index.base + "s" + shardOf(index, term) + ".json").then(function (shard) {
+      var out = [];
+      var coded = shard[term] || "";
+      var value = 0, doc = 0;
+      for (var i = 0; i < coded.length; i++) {
+        var final = FINAL.indexOf(coded[i]);
+        if (final < 0) { value = value * 32 + "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_.~*+".indexOf(coded[i]); continue; }
+        value = value * 32 + final;
+        doc += value >> 4;
+        out.push([doc, value & 15]);
+        value = 0;
+      }
+      index.postings[term] = out;
+      return out;
+    });
+  }
+
+  function documentOf(index, n) {
+    if (index.docs[n]) return Promise.resolve(index.docs[n]);
+    var chunk = index.meta.chunk;
+    return getJSON(index.base + "d" + Math.floor(n / chunk) + ".json").then(function (docs) {
+      var doc = docs[n % chunk];
+      if (!doc.norm) {
+        doc.norm = {};
+        FIELDS.forEach(function (f) { doc.norm[f[0]] = normalise(doc[f[0]] || "", index.t2sMap || null); });
+      }
+      index.docs[n] = doc;
+      return doc;
+    });
+  }
+
+  // --- candidates (from postings) -------------------------------------------------
 
   function bigrams(s) {
     if (s.length < 2) return s ? [s] : [];
@@ -122,89 +183,205 @@
     return out;
   }
 
-  function scoreHan(doc, segments) {
-    var score = 0;
-    var covered = 0;
-    var total = 0;
+  function unique(list) {
+    var seen = {};
+    return list.filter(function (x) { if (seen[x]) return false; seen[x] = 1; return true; });
+  }
+
+  // Chinese: how many of each segment's character pairs each field holds. A document
+  // is a candidate when its best fields cover 60% of the pairs (as a whole segment
+  // found anywhere covers them all); the pairs found, by field weight, score it.
+  function hanCandidates(index, query) {
+    var segments = query.split(SEPARATORS).map(function (s) { return normalise(s, index.t2sMap).text; })
+      .filter(function (s) { return s.length > 0; });
+    var grams = segments.map(bigrams);
+    var terms = unique([].concat.apply([], grams));
+    return Promise.all(terms.map(function (t) { return postings(index, t); })).then(function (lists) {
+      var byTerm = {};
+      terms.forEach(function (t, i) { byTerm[t] = lists[i]; });
+      var hits = {};  // document -> per segment, per field: pairs held
+      grams.forEach(function (segGrams, s) {
+        segGrams.forEach(function (g) {
+          byTerm[g].forEach(function (p) {
+            var h = hits[p[0]] || (hits[p[0]] = segments.map(function () { return [0, 0, 0, 0]; }));
+            for (var f = 0; f < FIELDS.length; f++) if (p[1] & (1 << f)) h[s][f]++;
+          });
+        });
+      });
+      var total = grams.reduce(function (a, g) { return a + g.length; }, 0);
+      var out = [];
+      Object.keys(hits).forEach(function (key) {
+        var score = 0, covered = 0;
+        hits[key].forEach(function (fields) {
+          covered += Math.max.apply(null, fields);
+          fields.forEach(function (h, f) { score += FIELDS[f][1] * h; });
+        });
+        var coverage = covered / total;
+        if (coverage >= 0.6) out.push({ n: +key, score: score * coverage * coverage, segments: segments, coverage: coverage });
+      });
+      return out;
+    });
+  }
+
+  // One edit (insert, delete, replace, or swap two neighbours) between a and b?
+  function oneEdit(a, b) {
+    if (a === b || Math.abs(a.length - b.length) > 1) return false;
+    var i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    if (a.length === b.length) {
+      if (a.slice(i + 1) === b.slice(i + 1)) return true;
+      return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+    }
+    return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  }
+
+  var MAX_PREFIX = 24;  // terms a word being typed may stand for, shortest first
+  var MAX_TYPO = 6;
+  var TYPO_WEIGHT = 0.4;  // a misspelling's matches rank below exact and stemmed ones
+  var TYPO_LENGTH = 5;
+
+  // Latin: each query word matches its stem, the terms it begins (the word being
+  // typed) and, for words of five letters or more, terms one edit away.
+  function latinCandidates(index, query) {
+    var raw = words(query, false);
+    if (!raw.length) return Promise.resolve([]);
+    var terms = raw.map(function (w) { return index.stem ? stem(w) : w; });
+    var lastIsPrefix = !/\s$/.test(query);
+    var vocab = index.vocab;
+    var expansions = terms.map(function (term, i) {
+      var out = [];
+      var at = lowerBound(vocab, term);
+      if (vocab[at] === term) out.push([term, 1]);
+      if (lastIsPrefix && i === terms.length - 1 && term.length >= 2) {
+        var longer = [];
+        for (var k = at; k < vocab.length && vocab[k].indexOf(term) === 0; k++) if (vocab[k] !== term) longer.push(vocab[k]);
+        longer.sort(function (a, b) { return a.length - b.length || (a < b ? -1 : 1); });
+        longer.slice(0, MAX_PREFIX).forEach(function (t) { out.push([t, 1]); });
+      }
+      if (raw[i].length >= TYPO_LENGTH) {
+        var near = [];
+        for (var v = 0; v < vocab.length && near.length < MAX_TYPO; v++) {
+          if (oneEdit(term, vocab[v]) && !out.some(function (e) { return e[0] === vocab[v]; })) near.push([vocab[v], TYPO_WEIGHT]);
+        }
+        out = out.concat(near);
+      }
+      return out;
+    });
+    var all = unique([].concat.apply([], expansions.map(function (e) { return e.map(function (x) { return x[0]; }); })));
+    return Promise.all(all.map(function (t) { return postings(index, t); })).then(function (lists) {
+      var byTerm = {};
+      all.forEach(function (t, i) { byTerm[t] = lists[i]; });
+      var best = {};  // document -> per query word: [score, term]
+      expansions.forEach(function (exps, i) {
+        exps.forEach(function (e) {
+          var list = byTerm[e[0]];
+          var idf = Math.log(1 + index.n / (list.length || 1));
+          list.forEach(function (p) {
+            var weight = 0;
+            for (var f = 0; f < FIELDS.length; f++) if (p[1] & (1 << f)) weight = Math.max(weight, FIELDS[f][1]);
+            var b = best[p[0]] || (best[p[0]] = terms.map(function () { return [0, []]; }));
+            var s = weight * e[1] * idf;
+            if (s > b[i][0]) b[i][0] = s;
+            b[i][1].push(e[0]);
+          });
+        });
+      });
+      var out = [];
+      Object.keys(best).forEach(function (key) {
+        var words = best[key];
+        var matched = words.filter(function (w) { return w[0] > 0; }).length;
+        if (matched < terms.length && (terms.length < 3 || matched < terms.length - 1)) return;
+        var score = words.reduce(function (a, w) { return a + w[0]; }, 0);
+        out.push({
+          n: +key, base: score, ratio: matched / terms.length, score: score * matched / terms.length,
+          terms: [].concat.apply([], words.map(function (w) { return w[1]; })),
+        });
+      });
+      return out;
+    });
+  }
+
+  // --- final ranking (from the candidates' documents) ------------------------------
+
+  function hanFinal(doc, candidate) {
+    var bonus = 0;
     var spans = [];
-    segments.forEach(function (seg) {
-      var grams = bigrams(seg);
-      total += grams.length;
-      var best = 0;
+    candidate.segments.forEach(function (seg) {
       FIELDS.forEach(function (f) {
         var norm = doc.norm[f[0]].text;
         var at = norm.indexOf(seg);
         if (at >= 0) {
-          score += f[1] * 4 * seg.length;
-          if (f[0] === "t" && norm.length === seg.length) score += 40;  // the whole title
+          bonus += f[1] * 4 * seg.length;
+          if (f[0] === "t" && norm.length === seg.length) bonus += 40;  // the whole title
           spans.push([f[0], at, seg.length]);
         }
-        var hits = 0;
-        grams.forEach(function (g) { if (norm.indexOf(g) >= 0) hits++; });
-        best = Math.max(best, hits);
-        score += f[1] * hits;
       });
-      covered += best;
     });
-    if (!total) return null;
-    var coverage = covered / total;
-    var wholeQuery = spans.length >= segments.length;
-    if (!wholeQuery && coverage < 0.6) return null;
-    return { score: score * coverage * coverage, spans: spans };
+    return { score: candidate.score + bonus * candidate.coverage * candidate.coverage, spans: spans };
   }
 
-  function scoreLatin(doc, terms, lastIsPrefix, df, n, phrase) {
-    var score = 0;
-    var matched = 0;
-    terms.forEach(function (term, i) {
-      var prefix = lastIsPrefix && i === terms.length - 1 && term.length >= 2;
-      var best = 0;
-      FIELDS.forEach(function (f) {
-        var ws = doc.words[f[0]];
-        for (var k = 0; k < ws.length; k++) {
-          if (ws[k] === term || (prefix && ws[k].indexOf(term) === 0)) { best = Math.max(best, f[1]); break; }
-        }
-      });
-      if (best) {
-        matched++;
-        score += best * Math.log(1 + n / (df[term] || 1));
-      }
-    });
-    if (!matched) return null;
-    if (matched < terms.length && (terms.length < 3 || matched < terms.length - 1)) return null;
+  function latinFinal(doc, candidate, phrase) {
+    var bonus = 0;
     var spans = [];
     FIELDS.forEach(function (f) {
       var at = phrase ? doc.norm[f[0]].text.indexOf(phrase) : -1;
-      if (at >= 0) { score += f[1] * 3; spans.push([f[0], at, phrase.length]); }
+      if (at >= 0) { bonus += f[1] * 3; spans.push([f[0], at, phrase.length]); }
     });
-    if (doc.norm.t.text === phrase) score += 20;
-    return { score: score * (matched / terms.length), spans: spans, terms: terms };
+    if (doc.norm.t.text === phrase) bonus += 20;
+    return { score: (candidate.base + bonus) * candidate.ratio, spans: spans };
   }
 
-  function search(index, query) {
-    var results = [];
-    if (index.script === "han") {
-      var segments = query.split(SEPARATORS).map(function (s) { return normalise(s, index.t2sMap).text; })
-        .filter(function (s) { return s.length > 0; });
-      if (!segments.length) return [];
-      index.docs.forEach(function (doc) {
-        var r = scoreHan(doc, segments);
-        if (r) results.push({ doc: doc, score: r.score, spans: r.spans, index: index });
+  function byScore(a, b) {
+    return (a.tier || 0) - (b.tier || 0) || b.score - a.score || a.n - b.n;
+  }
+
+  // Candidates from the postings, then the best few read in full and ranked exactly.
+  function searchIndex(index, query, limit) {
+    var han = index.script === "han";
+    return (han ? hanCandidates(index, query) : latinCandidates(index, query)).then(function (found) {
+      found.sort(byScore);
+      var best = found.slice(0, limit + 2);
+      var phrase = han ? "" : normalise(query, null).text;
+      return Promise.all(best.map(function (c) { return documentOf(index, c.n); })).then(function (docs) {
+        var results = best.map(function (c, i) {
+          var r = han ? hanFinal(docs[i], c) : latinFinal(docs[i], c, phrase);
+          return { n: c.n, doc: docs[i], score: r.score, spans: r.spans, terms: c.terms, index: index };
+        });
+        results.sort(function (a, b) {
+          return b.score - a.score || (a.doc.k === "item" ? -1 : 0) - (b.doc.k === "item" ? -1 : 0) || a.n - b.n;
+        });
+        return { results: results, total: found.length };
       });
-    } else {
-      var terms = words(query, index.stem);
-      if (!terms.length) return [];
-      var phrase = normalise(query, null).text;
-      var lastIsPrefix = !/\s$/.test(query);
-      index.docs.forEach(function (doc) {
-        var r = scoreLatin(doc, terms, lastIsPrefix, index.df, index.docs.length, phrase);
-        if (r) results.push({ doc: doc, score: r.score, spans: r.spans, terms: r.terms, index: index });
-      });
-    }
-    results.sort(function (a, b) {
-      return b.score - a.score || (a.doc.k === "item" ? -1 : 0) - (b.doc.k === "item" ? -1 : 0) || a.doc.u.localeCompare(b.doc.u);
     });
-    return results;
+  }
+
+  var HAN = /\p{Script=Han}+/gu;
+  var HAS_HAN = /\p{Script=Han}/u;
+
+  // A query in a language's index. Chinese typed on a Latin-script site is looked up
+  // in the Chinese index the meta names (the same documents, numbered alike) and
+  // listed after the matches in the site's language, with the Chinese text shown.
+  function searchLanguage(code, query, limit) {
+    return load(code).then(function (index) {
+      if (index.script === "han" || !index.meta.han || !HAS_HAN.test(query)) return searchIndex(index, query, limit);
+      var chinese = (query.match(HAN) || []).join(" ");
+      var rest = query.replace(HAN, " ").trim();
+      return Promise.all([
+        rest ? searchIndex(index, rest, limit) : Promise.resolve({ results: [], total: 0 }),
+        load(index.meta.han).then(function (hanIndex) { return searchIndex(hanIndex, chinese, limit); }),
+      ]).then(function (both) {
+        var own = both[0], other = both[1];
+        var seen = {};
+        own.results.forEach(function (r) { seen[r.n] = 1; });
+        var extra = other.results.filter(function (r) { return !seen[r.n]; });
+        return Promise.all(extra.map(function (r) { return documentOf(index, r.n); })).then(function (docs) {
+          var moved = extra.map(function (r, i) {
+            return { n: r.n, doc: docs[i], score: r.score, spans: [], index: index, tier: 1, via: r };
+          });
+          return { results: own.results.concat(moved), total: own.total + other.total - (other.results.length - extra.length) };
+        });
+      });
+    });
   }
 
   // --- rendering ---------------------------------------------------------------
@@ -264,10 +441,9 @@
     return parts.join(" · ");
   }
 
-  function render(results, query) {
+  function render(results, total, query) {
     list.textContent = "";
-    var shown = results.slice(0, LIMIT);
-    shown.forEach(function (result) {
+    results.slice(0, LIMIT).forEach(function (result) {
       var li = document.createElement("li");
       var a = document.createElement("a");
       // ?h= carries the query to the page, which marks it (highlightArrival below).
@@ -282,10 +458,13 @@
       title.appendChild(highlighted(result, "t", 0));
       a.appendChild(meta);
       a.appendChild(title);
-      if (result.doc.x) {
+      // Found through its Chinese text: that text is the snippet, marked.
+      var shown = result.via || result;
+      if (shown.doc.x) {
         var snippet = document.createElement("span");
         snippet.className = "plan-search__snippet";
-        snippet.appendChild(highlighted(result, "x", 90));
+        if (result.via) snippet.setAttribute("lang", result.via.index.locale);
+        snippet.appendChild(highlighted(shown, "x", 90));
         a.appendChild(snippet);
       }
       li.appendChild(a);
@@ -293,8 +472,8 @@
     });
     list.hidden = !query;
     box.setAttribute("data-rendered-query", query);  // lets tests and tools know the list is current
-    status.textContent = !query ? "" : results.length
-      ? labels[locale].results.replace("{total}", results.length)
+    status.textContent = !query ? "" : total
+      ? labels[locale].results.replace("{total}", total)
       : labels[locale].none;
   }
 
@@ -305,14 +484,15 @@
   function run(startedAt) {
     var query = input.value.trim().slice(0, MAX_QUERY);
     var ticket = ++latest;
-    if (!query) { render([], ""); return; }
+    if (!query) { render([], 0, ""); return; }
     var codes = allLanguages && allLanguages.checked ? Object.keys(locales) : [locale];
-    Promise.all(codes.map(load)).then(function (indexes) {
+    Promise.all(codes.map(function (code) { return searchLanguage(code, query, LIMIT); })).then(function (found) {
       if (ticket !== latest) return;  // a newer keystroke is on its way
       var results = [];
-      indexes.forEach(function (index) { results = results.concat(search(index, query)); });
-      results.sort(function (a, b) { return b.score - a.score; });
-      render(results, query);
+      var total = 0;
+      found.forEach(function (f) { results = results.concat(f.results); total += f.total; });
+      results.sort(function (a, b) { return (a.tier || 0) - (b.tier || 0) || b.score - a.score; });
+      render(results, total, query);
       window.__planSearchTimings.push(performance.now() - startedAt);
     }).catch(function () {
       status.textContent = labels[locale].failed;
@@ -334,7 +514,7 @@
 
   input.addEventListener("keydown", function (e) {
     if (e.key === "ArrowDown" && links().length) { e.preventDefault(); links()[0].focus(); }
-    if (e.key === "Escape") { input.value = ""; render([], ""); }
+    if (e.key === "Escape") { input.value = ""; render([], 0, ""); }
   });
   list.addEventListener("keydown", function (e) {
     var all = links();
