@@ -288,6 +288,21 @@ class _Checker:
 
         return self.field(m, key, where, str, check)
 
+    def search_names(self, m: Mapping, where: str) -> dict[str, tuple[str, ...]]:
+        """`search_names: {<language>: [other names readers type], …}` (optional)."""
+        names: dict[str, tuple[str, ...]] = {}
+        if m.get("search_names") is None:
+            return names
+        raw_names = self.field(m, "search_names", where, dict)
+        for code in raw_names or {}:
+            if not isinstance(code, str) or not LANGUAGE_TAG.fullmatch(code.lower()):
+                self.error(raw_names.line_of(code), f"{where}.search_names: '{code}' is not a language code")
+                continue
+            listed = self.text_list(raw_names, code, f"{where}.search_names", chinese_source=False)
+            if listed is not None:
+                names[code] = listed
+        return names
+
     def text_list(self, m: Mapping, key: str, where: str, chinese_source: bool = True) -> tuple[str, ...] | None:
         """An optional list of texts, each checked like any other text."""
         if key not in m:
@@ -588,16 +603,7 @@ def _load_places(path: Path, display: str) -> tuple[list[Place], list[DataError]
                 coords = (float(raw_c[0]), float(raw_c[1]))
         if pid:
             lines[pid] = m.line_of("id")
-        search_names: dict[str, tuple[str, ...]] = {}
-        if m.get("search_names") is not None:
-            raw_names = c.field(m, "search_names", where, dict)
-            for code in raw_names or {}:
-                if not isinstance(code, str) or not LANGUAGE_TAG.fullmatch(code.lower()):
-                    c.error(raw_names.line_of(code), f"{where}.search_names: '{code}' is not a language code")
-                    continue
-                names = c.text_list(raw_names, code, f"{where}.search_names", chinese_source=False)
-                if names is not None:
-                    search_names[code] = names
+        search_names = c.search_names(m, where)
         if pid and name and description and aliases is not None:
             places.append(Place(pid, parent, name, aliases, description, coords, doc.item_lines[n], search_names))
     by_id = {p.id: p for p in places}
@@ -715,6 +721,7 @@ class GlossaryTerm:
     zh_hans: str
     translations: dict[str, str] = field(default_factory=dict)  # locale -> the term
     forms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # locale -> other accepted forms
+    search_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # locale -> other names readers type
 
     def used_in(self, locale: str, text: str) -> bool:
         """Whether a translation uses this term (any accepted form, any capitalisation)."""
@@ -734,7 +741,7 @@ def load_glossary(root: Path, locales: tuple[str, ...]) -> list[GlossaryTerm]:
     if not isinstance(doc, Sequence):
         raise InvalidData([DataError(display, 1, "expected a list of terms")])
     others = [code for code in locales if code != "zh-Hans"]
-    optional = set(others) | {f"{code}_forms" for code in others}
+    optional = set(others) | {f"{code}_forms" for code in others} | {"search_names"}
     lines: dict[str, int] = {}
     for n, raw in enumerate(doc):
         m = c.mapping(raw, f"glossary[{n}]", doc.item_lines[n])
@@ -753,7 +760,7 @@ def load_glossary(root: Path, locales: tuple[str, ...]) -> list[GlossaryTerm]:
             if code not in translations:
                 c.error(m.line_of(f"{code}_forms"), f"{where}: {code}_forms without {code}")
         if zh and None not in translations.values() and None not in forms.values():
-            terms.append(GlossaryTerm(zh, translations, forms))  # type: ignore[arg-type]
+            terms.append(GlossaryTerm(zh, translations, forms, c.search_names(m, where)))  # type: ignore[arg-type]
     if c.errors:
         raise InvalidData(c.errors)
     return terms

@@ -93,6 +93,11 @@ def _documents(site: Site, locale: str) -> list[dict[str, Any]]:
         for pid in item.places:
             for place in [site.tags.places[pid], *site.tags.ancestors(pid)]:
                 tags += place.search_names.get(locale, ())
+        # And those of the glossary terms its source text uses.
+        source = site.sources[item.key("title")].text + site.sources[item.key("text")].text
+        for term in site.glossary:
+            if term.zh_hans in source:
+                tags += term.search_names.get(locale, ())
         docs.append(
             {
                 "k": "item",
@@ -153,8 +158,8 @@ def _documents(site: Site, locale: str) -> list[dict[str, Any]]:
 # of a word is found without a dictionary); Latin terms are Snowball stems.
 
 FIELDS = ("t", "x", "g", "p")  # title, text, tags and other names, plan: bit 1, 2, 4, 8
-SHARD_BYTES = 2_500  # postings per shard file, before gzip
-CHUNK_BYTES = 400  # documents per document file, before gzip
+SHARD_BYTES = 1_500  # postings per shard file, before gzip
+CHUNK_BYTES = 1  # documents per document file, before gzip
 
 # What 30-search.js drops before matching (SEPARATORS there) and what it counts as a
 # word ([\p{L}\p{N}]+). A test checks both sides give the same terms for every text.

@@ -258,10 +258,16 @@
         longer.sort(function (a, b) { return a.length - b.length || (a < b ? -1 : 1); });
         longer.slice(0, MAX_PREFIX).forEach(function (t) { out.push([t, 1]); });
       }
-      if (raw[i].length >= TYPO_LENGTH) {
+      if (raw[i].length >= TYPO_LENGTH && !out.length) {
+        // A stem one edit from the query's, or from the word as typed, or that the
+        // typed word begins with but for an edit in its ending (arbitragen: arbitrag).
+        var word = raw[i];
         var near = [];
         for (var v = 0; v < vocab.length && near.length < MAX_TYPO; v++) {
-          if (oneEdit(term, vocab[v]) && !out.some(function (e) { return e[0] === vocab[v]; })) near.push([vocab[v], TYPO_WEIGHT]);
+          var t = vocab[v];
+          if (oneEdit(term, t) || oneEdit(word, t) || (t.length >= 4 && t.length >= word.length - 3 && word.length > t.length && word.indexOf(t) === 0)) {
+            near.push([t, TYPO_WEIGHT]);
+          }
         }
         out = out.concat(near);
       }
@@ -340,7 +346,7 @@
     var han = index.script === "han";
     return (han ? hanCandidates(index, query) : latinCandidates(index, query)).then(function (found) {
       found.sort(byScore);
-      var best = found.slice(0, limit + 2);
+      var best = found.slice(0, limit);
       var phrase = han ? "" : normalise(query, null).text;
       return Promise.all(best.map(function (c) { return documentOf(index, c.n); })).then(function (docs) {
         var results = best.map(function (c, i) {
@@ -383,6 +389,8 @@
       });
     });
   }
+
+  window.__planSearch = searchLanguage;  // for tests: scores as the list ranks them
 
   // --- rendering ---------------------------------------------------------------
 
