@@ -248,7 +248,9 @@ def test_open_data_carries_planted_text_and_no_formula(hostile: Path):
     for path in (hostile / "site" / "data").glob("*.csv"):
         for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))):
             assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), (path.name, row[:2])
-    for index in (hostile / "site" / "search").glob("*.json"):
+    indexes = list((hostile / "site" / "search").glob("*/*.json"))
+    assert len(indexes) > 30
+    for index in indexes:
         json.loads(index.read_text(encoding="utf-8"))
 
 
@@ -271,6 +273,7 @@ FIELDS = {
     "place name": lambda p, bad: replace_once(p / "data/places.yaml", "  name: 广东省\n", f"  name: {yaml_text('广东' + bad)}\n"),
     "place alias": lambda p, bad: replace_once(p / "data/places.yaml", "  aliases: [广东]\n", f"  aliases: [{yaml_text('广东' + bad)}]\n"),
     "domain description": lambda p, bad: replace_once(p / "data/domains.yaml", "  description: 跨境金融、特色金融、金融科技、保险和人民币跨境使用等方面的合作。\n", f"  description: {yaml_text('跨境' + bad)}\n"),
+    "glossary search name": lambda p, bad: replace_once(p / "data/glossary.yaml", "  search_names: {pt: [HZMB, ", f"  search_names: {{pt: [{yaml_text('HZ' + bad)}, "),
     "glossary": lambda p, bad: replace_once(p / "data/glossary.yaml", "  pt: Grande Baía Guangdong-Hong Kong-Macau\n", f"  pt: {yaml_text('Grande' + bad)}\n"),
     "changelog summary": lambda p, bad: replace_line(p / "data/changelog.yaml", "    summary: ", f"    summary: {yaml_text('首次' + bad)}"),
     "changelog translation": lambda p, bad: replace_line(p / "data/changelog.yaml", "      pt: ", f"      pt: {yaml_text('Publicação' + bad)}"),
@@ -282,7 +285,7 @@ FIELDS = {
 FIELD_FILES = {
     "item title": "data/plans/fa2020.yaml", "item text": "data/plans/fa2020.yaml", "section title": "data/plans/fa2020.yaml",
     "plan title": "data/plans/br2020.yaml", "place name": "data/places.yaml", "place alias": "data/places.yaml",
-    "domain description": "data/domains.yaml", "glossary": "data/glossary.yaml", "changelog summary": "data/changelog.yaml", "changelog translation": "data/changelog.yaml",
+    "domain description": "data/domains.yaml", "glossary": "data/glossary.yaml", "glossary search name": "data/glossary.yaml", "changelog summary": "data/changelog.yaml", "changelog translation": "data/changelog.yaml",
     "ui string": "data/ui.yaml", "pt translation": "data/locales/pt.po", "pt ui translation": "data/locales/pt.po",
     "zh-Hant translation": "data/locales/zh-Hant.po",
 }

@@ -1,0 +1,109 @@
+"""The search index's files, read back by an independent decoder (no browser)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import snowballstemmer
+
+from plansite import bench, search
+from plansite.site import Site, configured_locales
+from conftest import ROOT
+
+FINAL = "0123456789abcdefghijklmnopqrstuv"
+MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_.~*+"
+
+
+def decode(coded: str) -> dict[int, int]:
+    """document -> field bits, from a posting string (layout in search.py)."""
+    out, value, doc = {}, 0, 0
+    for ch in coded:
+        if ch in MORE:
+            value = value * 32 + MORE.index(ch)
+            continue
+        value = value * 32 + FINAL.index(ch)
+        doc += value >> 4
+        out[doc] = value & 15
+        value = 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def site() -> Site:
+    locales, default = configured_locales(ROOT)
+    return Site(ROOT, locales, default)
+
+
+@pytest.fixture(scope="module")
+def indexes(site: Site) -> dict[str, tuple[list[dict], dict[str, str]]]:
+    t2s = search.t2s_map(site)
+    han = search.han_locale_for(site)
+    docs = search.all_documents(site)
+    return {loc.code: (docs[loc.code], search.index_files(docs[loc.code], loc.code, loc.search, t2s, han)) for loc in site.locales}
+
+
+def test_every_term_of_every_document_is_posted_to_it_and_nothing_else(site: Site, indexes):
+    stemmer = snowballstemmer.stemmer("portuguese")
+    for code, (docs, files) in indexes.items():
+        meta = json.loads(files["meta.json"])
+        assert meta["docs"] == len(docs)
+        posted: dict[str, dict[int, int]] = {}
+        for name, text in files.items():
+            if name.startswith("s"):
+                for term, coded in json.loads(text).items():
+                    assert term not in posted, f"{term} in two shards"
+                    posted[term] = decode(coded)
+        expected: dict[str, dict[int, int]] = {}
+        t2s = dict(zip(meta.get("t2s", "")[::2], meta.get("t2s", "")[1::2]))
+        for number, doc in enumerate(docs):
+            for bit, field in enumerate(search.FIELDS):
+                text = doc.get(field) or ""
+                terms = search.han_terms(text, t2s) if meta["script"] == "han" else search.latin_terms(text, stemmer)
+                for term in terms:
+                    expected.setdefault(term, {})
+                    expected[term][number] = expected[term].get(number, 0) | 1 << bit
+        assert posted == expected, code
+        # Every document can be read back from its file, in order.
+        chunk = meta["chunk"]
+        for number, doc in enumerate(docs):
+            assert json.loads(files[f"d{number // chunk}.json"])[number % chunk] == doc
+
+
+def test_terms_sit_in_the_shard_the_browser_looks_in(indexes):
+    for code, (_, files) in indexes.items():
+        meta = json.loads(files["meta.json"])
+        shards = {int(name[1:-5]): json.loads(text) for name, text in files.items() if name.startswith("s")}
+        if meta["script"] == "han":
+            assert len(shards) == meta["shards"] > 1
+            for number, shard in shards.items():
+                assert all(search.term_hash(term) % meta["shards"] == number for term in shard)
+        else:
+            vocabulary = meta["terms"].split(" ")
+            assert vocabulary == sorted(vocabulary) and len(shards) == len(meta["shards"]) > 1
+            bounds = [*[vocabulary[start] for start in meta["shards"]], "\U0010ffff"]
+            for number, shard in shards.items():
+                assert all(bounds[number] <= term < bounds[number + 1] for term in shard)
+                assert sorted(shard) == vocabulary[meta["shards"][number] : meta["shards"][number] + len(shard)]
+
+
+def test_a_document_is_the_same_page_in_every_language(indexes):
+    """Chinese typed on the Portuguese site is looked up by document number."""
+    layouts = {code: [(d["k"], d.get("n")) for d in docs] for code, (docs, _) in indexes.items()}
+    first = next(iter(layouts.values()))
+    assert all(layout == first for layout in layouts.values())
+    pt_meta = json.loads(indexes["pt"][1]["meta.json"])
+    assert pt_meta["han"] == "zh-Hans"
+
+
+def test_the_benchmark_multiplies_the_documents_and_their_vocabulary(indexes):
+    docs = {code: d for code, (d, _) in indexes.items()}
+    items = sum(1 for d in docs["pt"] if d["k"] == "item")
+    scaled = bench.synthetic_documents(docs, 3)
+    for code, original in docs.items():
+        assert sum(1 for d in scaled[code] if d["k"] == "item") == 3 * items
+        assert len(scaled[code]) == len(original) + 2 * sum(1 for d in original if d["k"] in ("item", "plan", "section"))
+    assert [(d["k"], d.get("n")) for d in scaled["pt"]] == [(d["k"], d.get("n")) for d in scaled["zh-Hans"]]
+    copies = [d for d in scaled["pt"] if d["k"] == "item"][items:]
+    invented = {d["x"].rsplit(" ", 1)[1] for d in copies}
+    assert len(invented) > 0.9 * len(copies)  # one new word per copy: the vocabulary grows too
