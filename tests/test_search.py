@@ -127,6 +127,38 @@ def test_a_typo_ranks_below_the_word_spelt_right_and_never_applies_to_chinese(pa
     assert type_query(page, "Hqngquin") == []  # two edits
 
 
+# (language, another name, the canonical name): the other name finds at least the
+# items the canonical one finds (search_names in data/places.yaml and data/glossary.yaml).
+ALIASES = [
+    ("pt", "Guangzhou", "Cantão"),
+    ("pt", "Ilha da Montanha", "Hengqin"),
+    ("pt", "Macao", "Macau"),
+    ("pt", "HZMB", "Ponte Hong Kong-Zhuhai-Macau"),
+    ("pt", "Faixa e Rota", "Uma Faixa, Uma Rota"),
+    ("pt", "Plataforma China-Países de Língua Portuguesa", "Plataforma Sino-Lusófona"),
+    ("zh-Hans", "Hengqin", "横琴"),
+    ("zh-Hans", "HZMB", "港珠澳大桥"),
+    ("zh-Hans", "Macau", "澳门"),
+    ("zh-Hant", "Hengqin", "橫琴"),
+    ("zh-Hant", "大灣區", "粵港澳大灣區"),
+    ("zh-Hant", "HZMB", "港珠澳大橋"),
+]
+
+
+@pytest.mark.parametrize("locale,alias,canonical", ALIASES)
+def test_another_name_finds_what_the_name_finds(pages, locale, alias, canonical):
+    found = pages[locale].evaluate(
+        """async ([code, a, b]) => {
+            const items = async (q) => (await window.__planSearch(code, q, 1000)).results
+                .filter(r => r.doc.k === "item").map(r => r.doc.u);
+            return [await items(a), await items(b)];
+        }""",
+        [locale, alias, canonical],
+    )
+    by_alias, by_name = set(found[0]), set(found[1])
+    assert by_name and by_name <= by_alias, sorted(by_name - by_alias)
+
+
 def test_python_and_the_browser_read_text_alike(pages, built_site: Path):
     """The index's terms (search.py) and the query's (30-search.js) come from the same
     normalising and word splitting: compared on every field of every document."""
