@@ -23,7 +23,7 @@
     };
     if (box.hasAttribute("data-full")) expand(true);
     toggle.addEventListener("click", function () {
-      var open = !box.hasAttribute("data-expanded");
+      var open = box.hasAttribute("data-full") || !box.hasAttribute("data-expanded");  // the search page keeps it open
       expand(open);
       if (open) input.focus(); else box.removeAttribute("data-active");
     });
