@@ -112,6 +112,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         language.site_name = catalog.text("ui.site_name")
         language.site_description = catalog.text("ui.site_description")
     config.extra["not_found"] = site.not_found_strings()
+    config.extra["chrome"] = site.chrome_strings()
     _configure_sharing(config, site, check_inputs=first_pass)
     context.prepared = True
     return config

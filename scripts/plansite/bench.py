@@ -303,27 +303,45 @@ LIGHTHOUSE_DIR = ROOT / "scripts" / "lighthouse"
 LIGHTHOUSE_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync"
 
 
-def lighthouse_scores(site: Path) -> dict:
-    """Lighthouse's four category scores (0-100) for an item page in each locale, mobile preset."""
+# Chromium reports prefers-color-scheme: dark with this flag (Lighthouse emulates the
+# device, not the colour scheme), so the dark run sees what a dark system's reader sees.
+LIGHTHOUSE_DARK = "--force-dark-mode"
+
+
+def lighthouse_install() -> Path:
     binary = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
         # npm ci rejects this lock file (an optional peer of lighthouse); install honours it.
         subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=LIGHTHOUSE_DIR, check=True, capture_output=True)
+    return binary
+
+
+def lighthouse_run(url: str, categories: str, dark: bool = False) -> dict:
+    """One Lighthouse run (mobile preset): its JSON report."""
+    flags = LIGHTHOUSE_FLAGS + (" " + LIGHTHOUSE_DARK if dark else "")
+    with tempfile.NamedTemporaryFile(suffix=".json") as report:
+        subprocess.run(
+            [str(lighthouse_install()), url, "--quiet", "--output=json", f"--output-path={report.name}",
+             f"--chrome-flags={flags}", f"--only-categories={categories}"],
+            check=True, capture_output=True, env=dict(os.environ, CHROME_PATH=CHROMIUM), timeout=300,
+        )
+        return json.loads(Path(report.name).read_text())
+
+
+def lighthouse_scores(site: Path) -> dict:
+    """Lighthouse's four category scores (0-100) for an item page in each locale, and
+    accessibility again in the dark scheme (lighthouse_accessibility_dark_<locale>)."""
     server = serve(site)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     out = {}
     try:
         for locale, prefix in _prefixes():
-            with tempfile.NamedTemporaryFile(suffix=".json") as report:
-                subprocess.run(
-                    [str(binary), f"{base}/{prefix}framework-agreement-2020/8/", "--quiet", "--output=json",
-                     f"--output-path={report.name}", f"--chrome-flags={LIGHTHOUSE_FLAGS}",
-                     "--only-categories=performance,accessibility,best-practices,seo"],
-                    check=True, capture_output=True, env=dict(os.environ, CHROME_PATH=CHROMIUM), timeout=300,
-                )
-                categories = json.loads(Path(report.name).read_text())["categories"]
+            url = f"{base}/{prefix}framework-agreement-2020/8/"
+            categories = lighthouse_run(url, "performance,accessibility,best-practices,seo")["categories"]
             for name, category in categories.items():
                 out[f"lighthouse_{name}_{locale}"] = round(category["score"] * 100)
+            dark = lighthouse_run(url, "accessibility", dark=True)["categories"]["accessibility"]
+            out[f"lighthouse_accessibility_dark_{locale}"] = round(dark["score"] * 100)
     finally:
         server.shutdown()
     return out

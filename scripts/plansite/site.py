@@ -146,6 +146,12 @@ class Site:
             "search_pages": {loc.code: self.url("search", "search", loc.code).lstrip("/") for loc in self.locales},
         }
 
+    def chrome_strings(self) -> dict[str, dict[str, str]]:
+        """The header's and page frame's words per locale (overrides/partials/header.html,
+        nav.html, main.html: theme templates, so they get them through config.extra)."""
+        keys = ("home", "search_toggle", "scheme_dark", "back_to_top")
+        return {loc.code: {k: self.catalogs[loc.code].text(f"ui.{k}") for k in keys} for loc in self.locales}
+
     def not_found_strings(self) -> dict[str, dict[str, str]]:
         """The 404 page's words per locale (overrides/404.html is a theme template,
         rendered by MkDocs, so it gets them through config.extra)."""
