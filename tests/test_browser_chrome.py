@@ -213,3 +213,28 @@ def test_the_dark_scheme_passes_axe_on_every_kind_of_page(browser, built_site: P
     problems += [f"/pt/ (search panel): {p}" for p in page.evaluate(AXE_RUN)]
     context.close()
     assert not problems, "\n".join(problems)
+
+
+# The face Chromium actually draws each language's text with (DevTools protocol),
+# where Debian's fonts-noto-cjk provides the SC, HK and TC faces: Simplified pages
+# in Simplified glyph shapes, Traditional ones in Hong Kong/Taiwan shapes.
+EXPECTED_FACES = {"zh-Hans": ("Noto Sans CJK SC",), "zh-Hant": ("Noto Sans CJK HK", "Noto Sans CJK TC"), "pt": ("Noto Sans", "DejaVu Sans", "Liberation Sans")}
+
+
+@pytest.mark.parametrize("locale", list(EXPECTED_FACES))
+def test_each_language_is_drawn_in_its_own_face(browser, site_server: str, locale: str):
+    prefix = dict(PREFIXES)[locale]
+    page = browser.new_page()
+    page.goto(f"{site_server}/{prefix}framework-agreement-2020/8/")
+    session = page.context.new_cdp_session(page)
+    session.send("DOM.enable")
+    session.send("CSS.enable")
+    faces = {}
+    for selector in ("h1", ".plan-item__text", ".md-header__topic"):
+        root = session.send("DOM.getDocument")["root"]["nodeId"]
+        node = session.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        assert node, selector
+        fonts = session.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        faces[selector] = max(fonts, key=lambda f: f["glyphCount"])["familyName"]
+    page.close()
+    assert all(face in EXPECTED_FACES[locale] for face in faces.values()), faces

@@ -313,9 +313,11 @@ def test_a_fourth_language_is_one_record_and_one_po_file(tmp_path: Path, monkeyp
     from PIL import Image
     with Image.open(out / "assets" / "cards" / "en" / "fa2020-03.png") as card:
         assert card.size == (1200, 630)
-    index = json.loads((out / "search" / "en.json").read_text(encoding="utf-8"))
-    assert index["locale"] == "en" and index["script"] == "latin" and index["stem"] is False
-    assert any(doc["t"] == "Support Macao as the China–Portuguese-speaking countries platform" for doc in index["docs"])
+    meta = json.loads((out / "search" / "en" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["locale"] == "en" and meta["script"] == "latin" and meta["stem"] is False
+    assert meta["han"] == "zh-Hans" and "platform" in meta["terms"].split(" ")  # unstemmed words
+    docs = [doc for chunk in (out / "search" / "en").glob("d*.json") for doc in json.loads(chunk.read_text(encoding="utf-8"))]
+    assert any(doc["t"] == "Support Macao as the China–Portuguese-speaking countries platform" for doc in docs)
     # The plural rule is the PO file's own: one item, two or more items.
     counts = [re.search(r'<p class="plan-count">([^<]*)</p>', p.read_text(encoding="utf-8"))[1] for p in (out / "en" / "places").glob("*/index.html")]
     assert "1 item" in counts and any(re.fullmatch(r"[2-9] items", c) for c in counts), counts

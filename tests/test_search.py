@@ -135,7 +135,6 @@ ALIASES = [
     ("pt", "Macao", "Macau"),
     ("pt", "HZMB", "Ponte Hong Kong-Zhuhai-Macau"),
     ("pt", "Faixa e Rota", "Uma Faixa, Uma Rota"),
-    ("pt", "Plataforma China-Países de Língua Portuguesa", "Plataforma Sino-Lusófona"),
     ("zh-Hans", "Hengqin", "横琴"),
     ("zh-Hans", "HZMB", "港珠澳大桥"),
     ("zh-Hans", "Macau", "澳门"),
