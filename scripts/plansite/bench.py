@@ -210,10 +210,11 @@ def synthetic_documents(documents: dict[str, list[dict]], factor: int) -> dict[s
 
 
 def write_scaled_indexes(site_dir: Path, factor: int) -> None:
+    """The search index of the project that built site_dir, from its documents x factor."""
     from . import search
     from .__main__ import _site
 
-    site = _site(ROOT)
+    site = _site(site_dir.parent)
     documents = search.all_documents(site)
     if factor > 1:
         documents = synthetic_documents(documents, factor)
@@ -245,7 +246,7 @@ def search_scale_facts(site: Path) -> dict:
 
     from .locales import configured_locales
 
-    locales, _ = configured_locales(ROOT)
+    locales, _ = configured_locales(site.parent)
     analysers = {loc.code: loc.search for loc in locales}
     first_kb: dict = {}
     p95: dict = {}
