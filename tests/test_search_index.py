@@ -107,3 +107,38 @@ def test_the_benchmark_multiplies_the_documents_and_their_vocabulary(indexes):
     copies = [d for d in scaled["pt"] if d["k"] == "item"][items:]
     invented = {d["x"].rsplit(" ", 1)[1] for d in copies}
     assert len(invented) > 0.9 * len(copies)  # one new word per copy: the vocabulary grows too
+
+
+@pytest.mark.browser
+def test_the_benchmark_measures_search_at_each_scale(built_site, tmp_path, monkeypatch):
+    """bench's search figures on a copy of the test build, at 1x and 3x: every
+    scale and language reported, the index rewritten from the multiplied documents,
+    and the real index put back afterwards."""
+    import shutil
+
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("mkdocs.yml", "data"):
+        (project / name).symlink_to(built_site.parent / name)
+    shutil.copytree(built_site, project / "site")
+    before = {p.name: p.read_bytes() for p in (project / "site" / "search" / "pt").iterdir()}
+    seen_sizes = {}
+    real_write = bench.write_scaled_indexes
+
+    def write_and_note(site_dir, factor):
+        real_write(site_dir, factor)
+        seen_sizes[factor] = sum(p.stat().st_size for p in (site_dir / "search" / "pt").iterdir())
+
+    monkeypatch.setattr(bench, "SCALES", {"real": 1, "3x": 3})
+    monkeypatch.setattr(bench, "write_scaled_indexes", write_and_note)
+    facts = bench.search_scale_facts(project / "site")
+    for key in ("search_first_query_kb", "search_ms_p95", "search_index_total_kb"):
+        assert set(facts[key]) == {"real", "3x"} and all(set(by) == {"zh-Hans", "zh-Hant", "pt"} for by in facts[key].values()), key
+        assert all(v > 0 for by in facts[key].values() for v in by.values()), key
+    assert seen_sizes[3] > 2 * seen_sizes[1]
+    assert facts["search_index_total_kb"]["3x"]["pt"] > 2 * facts["search_index_total_kb"]["real"]["pt"]
+    assert {p.name: p.read_bytes() for p in (project / "site" / "search" / "pt").iterdir()} == before
+    report = {"ratio_to_plain": 1, **facts}
+    report["search_ms_p95"]["3x"]["pt"] = 51
+    report["search_first_query_kb"]["3x"]["zh-Hans"] = 301
+    assert sorted(bench.missed_targets(report)) == ["first query at 3x, zh-Hans: 301 KB (at most 300)", "search p95 at 3x, pt: 51 ms (at most 50)"]
