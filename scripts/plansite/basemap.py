@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .tags import MAP_VIEWS, MapView
 
 BASEMAP = Path("data/basemap.json")
+# Where npm ci puts it; PLANSITE_OSM_SOURCE names another copy of the same file.
 OSM_SOURCE = Path("node_modules/@geo-maps/countries-coastline-1m/map.geo.json")
 
 # The SARs, by the ISO 3166 codes the OSM dataset uses.
@@ -102,7 +104,7 @@ def read_osm(root: Path, source: Path | None = None) -> dict:
     """The OSM country outlines by ISO code (shapely geometries, longitude/latitude)."""
     import shapely
 
-    path = source or root / OSM_SOURCE
+    path = source or Path(os.environ.get("PLANSITE_OSM_SOURCE") or root / OSM_SOURCE)
     if not path.exists():
         raise FileNotFoundError(f"{OSM_SOURCE}: the npm package @geo-maps/countries-coastline-1m is not installed (npm ci)")
     text = path.read_text(encoding="utf-8")
