@@ -20,7 +20,8 @@ MAX_PLACE_PAGE_BYTES = 150_000  # a place page with its locator map
 FIGURE = re.compile(r'<figure class="plan-map[^"]*" id="(?P<id>[^"]+)">(?P<body>.*?)</figure>', re.S)
 SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 PATH = re.compile(r'<path d="(?P<d>[^"]*)" class="(?P<cls>[^"]*)"')
-RING = re.compile(r"M([^MZ]+)Z")
+RING = re.compile(r"M([^Mz]+)l([^Mz]*)z")
+NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +40,16 @@ def layers(svg: str, cls: str) -> list[str]:
 
 
 def rings(d: str) -> list[list[tuple[float, float]]]:
+    """The closed rings of path data written as `M x y l dx dy … z`, in absolute points."""
     out = []
-    for body in RING.findall(d):
-        numbers = [float(n) for n in body.split()]
-        out.append(list(zip(numbers[::2], numbers[1::2])))
+    for start, steps in RING.findall(d):
+        x, y = (float(n) for n in NUMBER.findall(start))
+        ring = [(x, y)]
+        numbers = [float(n) for n in NUMBER.findall(steps)]
+        for dx, dy in zip(numbers[::2], numbers[1::2]):
+            x, y = x + dx, y + dy
+            ring.append((x, y))
+        out.append(ring)
     return out
 
 

@@ -39,8 +39,8 @@ LUSOPHONE = ("AGO", "BRA", "CPV", "GNB", "GNQ", "MOZ", "PRT", "STP", "TLS")
 
 # Douglas-Peucker tolerance in view pixels, and the smallest shape kept (px²): below
 # these a reader sees no difference, and each view stays far under 150 KB.
-TOLERANCE = {"zhuhai-macao": 0.4, "delta": 0.55, "world": 0.5}
-MIN_AREA = {"zhuhai-macao": 1.0, "delta": 1.0, "world": 0.6}
+TOLERANCE = {"zhuhai-macao": 0.4, "delta": 0.55, "world": 0.7}
+MIN_AREA = {"zhuhai-macao": 1.0, "delta": 1.0, "world": 1.5}
 # GSHHG's old shoreline around the SARs, within this distance (degrees, ~300 m) of
 # the OSM outline, belongs to the SAR: it is land the OSM outline cut coarsely.
 SAR_MARGIN = 0.003
@@ -123,7 +123,7 @@ def _clip(geometry, south: float, west: float, north: float, east: float):  # no
 
 def path_data(geometry, view: MapView, tolerance: float, min_area: float) -> str:  # noqa: ANN001
     """Project to the view, simplify in pixels and write compact SVG path data:
-    M x y x y … Z per ring (implicit line-tos), one decimal, fill-rule evenodd."""
+    per ring `M x y l dx dy … z` to a tenth of a pixel, filled with fill-rule evenodd."""
     import shapely
 
     sx = view.width / (view.east - view.west)
@@ -134,14 +134,14 @@ def path_data(geometry, view: MapView, tolerance: float, min_area: float) -> str
         if polygon.geom_type != "Polygon" or polygon.area < min_area:
             continue
         for ring in (polygon.exterior, *polygon.interiors):
-            coords = _dedupe([(round(x, 1), round(y, 1)) for x, y in ring.coords[:-1]])
-            if len(coords) >= 3:
-                out.append("M" + " ".join(f"{_num(x)} {_num(y)}" for x, y in coords) + "Z")
+            steps = _tenths(ring.coords[:-1])
+            if len(steps) >= 3:
+                out.append(_relative(steps) + "z")
     return "".join(out)
 
 
 def line_data(geometry, view: MapView, tolerance: float) -> str:  # noqa: ANN001
-    """Open lines (a land boundary) as M x y x y … per part."""
+    """Open lines (a land boundary) as `M x y l dx dy …` per part."""
     import shapely
 
     sx = view.width / (view.east - view.west)
@@ -151,18 +151,35 @@ def line_data(geometry, view: MapView, tolerance: float) -> str:  # noqa: ANN001
     for line in shapely.get_parts(shapely.simplify(pixels, tolerance)):
         if line.geom_type != "LineString" or line.length < 1:
             continue
-        coords = _dedupe([(round(x, 1), round(y, 1)) for x, y in line.coords])
-        out.append("M" + " ".join(f"{_num(x)} {_num(y)}" for x, y in coords))
+        steps = _tenths(line.coords)
+        if len(steps) >= 2:
+            out.append(_relative(steps))
     return "".join(out)
 
 
-def _dedupe(coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    return [c for i, c in enumerate(coords) if i == 0 or c != coords[i - 1]]
+def _tenths(coords) -> list[tuple[int, int]]:  # noqa: ANN001
+    """Points in tenths of a pixel (integers, so that relative steps add up exactly),
+    repeats dropped."""
+    points = [(round(x * 10), round(y * 10)) for x, y in coords]
+    return [p for i, p in enumerate(points) if i == 0 or p != points[i - 1]]
 
 
-def _num(value: float) -> str:
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+def _relative(points: list[tuple[int, int]]) -> str:
+    """M x y, then relative line-tos: `l dx dy …` is about half the bytes of absolute
+    points. A minus sign separates numbers by itself, so no space goes before it."""
+    (x0, y0), parts = points[0], []
+    for (xa, ya), (xb, yb) in zip(points, points[1:]):
+        parts += [_num(xb - xa), _num(yb - ya)]
+    text = " ".join(parts).replace(" -", "-")
+    return f"M{_num(x0)} {_num(y0)}l{text}".replace(" -", "-")
+
+
+def _num(tenths: int) -> str:
+    """A length in tenths of a pixel as the shortest SVG number: 15 -> 1.5, 5 -> .5."""
+    sign, whole, part = "-" if tenths < 0 else "", *divmod(abs(tenths), 10)
+    if not part:
+        return f"{sign}{whole}"
+    return f"{sign}{whole if whole else ''}.{part}"
 
 
 def fine_layers(view: MapView, land, osm: dict) -> list[Layer]:  # noqa: ANN001
