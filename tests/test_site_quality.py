@@ -169,6 +169,10 @@ def sample_paths(site: Path) -> dict[str, str]:
     }
     if (site / "search" / "index.html").is_file():
         kinds["search"] = "search/"
+    # A place page with a locator map (the first place above has no coordinates).
+    located = [d.name for d in sorted((site / "places").iterdir()) if d.is_dir() and 'id="locator"' in (d / "index.html").read_text(encoding="utf-8")] if (site / "places").is_dir() else []
+    if located:
+        kinds["located place"] = f"places/{located[0]}/"
     return kinds
 
 

@@ -142,6 +142,30 @@ def cmd_cards(args: argparse.Namespace) -> int:
     return 1 if removed else 0
 
 
+def cmd_basemap(args: argparse.Namespace) -> int:
+    """Keep data/basemap.json, the maps' land, water and boundaries: cut the installed
+    GSHHG and OpenStreetMap datasets (see plansite/basemap.py) to the map views again.
+    Takes half a minute; run it after changing a view or a dataset's version."""
+    from .basemap import BASEMAP, generate
+
+    try:
+        wanted = generate(args.root, args.osm_source)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    path = args.root / BASEMAP
+    current = path.read_text(encoding="utf-8") if path.exists() else ""
+    if current == wanted:
+        print(f"{BASEMAP}: up to date")
+        return 0
+    if args.check:
+        print(f"{BASEMAP} is out of date: run python -m plansite basemap", file=sys.stderr)
+    else:
+        path.write_text(wanted, encoding="utf-8")
+        print(f"{BASEMAP}: rewritten ({len(wanted.encode())} bytes)")
+    return 1
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m plansite", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     top.add_argument("--root", type=Path, default=ROOT, help="the repository (default: the one this package is in)")
@@ -169,6 +193,9 @@ def parser() -> argparse.ArgumentParser:
     cards = add("cards", cmd_cards)
     cards.add_argument("--check", action="store_true", help="delete nothing; exit 1 if stale cards are cached")
     cards.add_argument("--cache", type=Path, help="the cache folder (default: $PLANSITE_CACHE_DIR/cards or .cache/cards, as the build)")
+    basemap = add("basemap", cmd_basemap)
+    basemap.add_argument("--check", action="store_true", help="write nothing; exit 1 if data/basemap.json is out of date")
+    basemap.add_argument("--osm-source", type=Path, help="the OSM outlines' map.geo.json (default: the npm package in node_modules)")
     return top
 
 

@@ -20,7 +20,8 @@ from . import l10n
 from .catalogs import Traditional, load_traditional
 from .feed import Changelog, load_changelog
 from .history import as_of, item_history
-from .tags import Tags
+from . import basemap
+from .tags import MAP_LABELS, Tags
 from .l10n import SOURCE_LOCALE, Catalog
 from .locales import Locale, configured_locales, locales_from_entries
 from .outcomes import status_of, tally
@@ -51,6 +52,7 @@ class Site:
         self.glossary = load_glossary(root, self.locale_codes)
         self.traditional: Traditional = load_traditional(root)
         self.tags = Tags(self.data)
+        self.basemap = basemap.load(root)  # cut from the datasets once, by `python -m plansite basemap`
         self.specs: list[PageSpec] = page_specs(self.data)
         self.specs_by_ref = {(s.kind, s.ref): s for s in self.specs}
         self._stubs: dict[str, str] | None = None
@@ -229,6 +231,8 @@ class Site:
             "status_of": status_of,
             "tally": tally,
             "tags": self.tags,
+            "basemap_layers": self.basemap,
+            "map_labels": MAP_LABELS,
             "root": relative_url(here, self.url("home", "home", locale)),
             # The same page in zh-Hans, for "the Chinese text has changed since" notices.
             "source_page": relative_url(here, spec.url(SOURCE_LOCALE, self.default_locale)),

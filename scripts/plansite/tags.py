@@ -58,6 +58,7 @@ def spread(points: list[tuple[float, float]], width: int, height: int, gap: floa
 class MapView:
     """An equirectangular view of a box of the earth, in SVG user units."""
 
+    key: str  # names the view's basemap in data/basemap.json and its anchor
     south: float
     west: float
     north: float
@@ -76,10 +77,50 @@ class MapView:
 
 # Three views: Zhuhai and Macao, where most places are; the rest of the Pearl
 # River Delta; the world. Each place is drawn in the first view that holds it.
-ZHUHAI_MACAO = MapView(22.08, 113.45, 22.30, 113.66, width=560, height=640)
-DELTA = MapView(21.85, 112.9, 23.55, 114.6, width=600, height=640)
-WORLD = MapView(-60, -130, 75, 170, width=640, height=290)
+ZHUHAI_MACAO = MapView("zhuhai-macao", 22.08, 113.45, 22.30, 113.66, width=560, height=640)
+DELTA = MapView("delta", 21.85, 112.9, 23.55, 114.6, width=600, height=640)
+WORLD = MapView("world", -60, -130, 75, 170, width=640, height=290)
 MAP_VIEWS = (ZHUHAI_MACAO, DELTA, WORLD)
+
+
+@dataclass(frozen=True)
+class MapLabel:
+    """A geographic name drawn on a view: the interface string `key`, centred at
+    (lat, lon); `water` names are set in italics, as maps name seas and rivers."""
+
+    key: str
+    lat: float
+    lon: float
+    water: bool = False
+
+
+# Placed by eye on the rendered views, clear of the markers they would hide.
+MAP_LABELS: dict[str, tuple[MapLabel, ...]] = {
+    "zhuhai-macao": (
+        MapLabel("map_label_zhuhai", 22.262, 113.505),
+        MapLabel("map_label_macao_peninsula", 22.192, 113.585),
+        MapLabel("map_label_taipa", 22.160, 113.566),
+        MapLabel("map_label_cotai", 22.133, 113.570),
+        MapLabel("map_label_coloane", 22.116, 113.566),
+        MapLabel("map_label_hengqin", 22.100, 113.495),
+    ),
+    "delta": (
+        MapLabel("map_label_guangzhou", 23.20, 113.05),
+        MapLabel("map_label_shenzhen", 22.65, 114.20),
+        MapLabel("map_label_hong_kong", 22.17, 114.35),
+        MapLabel("map_label_macao", 22.06, 113.66),
+        MapLabel("map_label_zhuhai", 22.33, 113.30),
+        MapLabel("map_label_zhongshan", 22.55, 113.25),
+        MapLabel("map_label_estuary", 22.45, 113.78, water=True),
+        MapLabel("map_label_south_china_sea", 21.95, 113.95, water=True),
+    ),
+    "world": (
+        MapLabel("map_label_brazil", -10.0, -52.0),
+        MapLabel("map_label_angola", -12.5, 17.5),
+        MapLabel("map_label_mozambique", -18.0, 45.0),
+        MapLabel("map_label_timor", -13.5, 126.0),
+    ),
+}
 
 
 class Tags:
@@ -195,6 +236,15 @@ class Tags:
                 markers.append(Marker(number, place, x, y, tx, ty))
             out.append((view, markers))
         return out
+
+    def locator(self, place_id: str) -> tuple[int, MapView, Marker] | None:
+        """Where a located place is drawn: (the view's number, from 1, the smallest
+        view that holds it, its marker); None for a place without coordinates."""
+        for index, (view, markers) in enumerate(self.map_markers, start=1):
+            for marker in markers:
+                if marker.place.id == place_id:
+                    return index, view, marker
+        return None
 
     def domain_plan_counts(self) -> dict[str, dict[str, int]]:
         return {
