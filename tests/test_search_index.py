@@ -110,7 +110,7 @@ def test_the_benchmark_multiplies_the_documents_and_their_vocabulary(indexes):
 
 
 @pytest.mark.browser
-def test_the_benchmark_measures_search_at_each_scale(built_site, tmp_path, monkeypatch):
+def test_the_benchmark_measures_search_at_each_scale(built_site, browser, tmp_path, monkeypatch):
     """bench's search figures on a copy of the test build, at 1x and 3x: every
     scale and language reported, the index rewritten from the multiplied documents,
     and the real index put back afterwards."""
@@ -131,7 +131,7 @@ def test_the_benchmark_measures_search_at_each_scale(built_site, tmp_path, monke
 
     monkeypatch.setattr(bench, "SCALES", {"real": 1, "3x": 3})
     monkeypatch.setattr(bench, "write_scaled_indexes", write_and_note)
-    facts = bench.search_scale_facts(project / "site")
+    facts = bench.search_scale_facts(project / "site", browser)
     for key in ("search_first_query_kb", "search_ms_p95", "search_index_total_kb"):
         assert set(facts[key]) == {"real", "3x"} and all(set(by) == {"zh-Hans", "zh-Hant", "pt"} for by in facts[key].values()), key
         assert all(v > 0 for by in facts[key].values() for v in by.values()), key

@@ -235,7 +235,7 @@ def _queries(analyser: str, locale: str) -> tuple[str, list[str]]:
     return first, more
 
 
-def search_scale_facts(site: Path) -> dict:
+def search_scale_facts(site: Path, browser=None) -> dict:  # noqa: ANN001  (a Playwright browser, or None to start one)
     """Per scale and language: what a first query downloads (gzip, as a static host
     serves it, from a cold cache), keystroke-to-results p95 once the index is warm,
     and the index's total size. The site's own index is rewritten for each scale
@@ -252,48 +252,52 @@ def search_scale_facts(site: Path) -> dict:
     p95: dict = {}
     p95_cold: dict = {}
     total_kb: dict = {}
+    if browser is None:
+        with sync_playwright() as playwright:
+            own = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                return search_scale_facts(site, own)
+            finally:
+                own.close()
     server = serve(site)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for scale, factor in SCALES.items():
-                write_scaled_indexes(site, factor)
-                first_kb[scale], p95[scale], p95_cold[scale], total_kb[scale] = {}, {}, {}, {}
-                for locale, prefix in _prefixes():
-                    folder = site / "search" / locale
-                    total_kb[scale][locale] = round(sum(f.stat().st_size for f in folder.iterdir()) / 1024, 1)
-                    first, more = _queries(analysers[locale], locale)
-                    context = browser.new_context()  # a cold cache
-                    page = context.new_page()
-                    loaded: list[int] = []
-                    page.on("response", lambda r: loaded.append(len(gzip.compress(r.body(), 6))) if "/search/" in r.url and r.url.endswith(".json") else None)
-                    page.goto(f"{base}/{prefix}framework-agreement-2020/8/", wait_until="networkidle")
-                    box = page.locator("#plan-search-input")
+        for scale, factor in SCALES.items():
+            write_scaled_indexes(site, factor)
+            first_kb[scale], p95[scale], p95_cold[scale], total_kb[scale] = {}, {}, {}, {}
+            for locale, prefix in _prefixes():
+                folder = site / "search" / locale
+                total_kb[scale][locale] = round(sum(f.stat().st_size for f in folder.iterdir()) / 1024, 1)
+                first, more = _queries(analysers[locale], locale)
+                context = browser.new_context()  # a cold cache
+                page = context.new_page()
+                loaded: list[int] = []
+                page.on("response", lambda r: loaded.append(len(gzip.compress(r.body(), 6))) if "/search/" in r.url and r.url.endswith(".json") else None)
+                page.goto(f"{base}/{prefix}framework-agreement-2020/8/", wait_until="networkidle")
+                box = page.locator("#plan-search-input")
 
-                    def type_all(queries: list[str]) -> list[float]:
-                        timings = []
-                        for query in queries:
-                            page.evaluate("() => { window.__planSearchTimings = []; }")
-                            box.fill("")
-                            box.press_sequentially(query, delay=40)
-                            page.wait_for_function(
-                                "(q) => document.querySelector('[data-plan-search]').getAttribute('data-rendered-query') === q", arg=query.strip(),
-                            )
-                            page.wait_for_load_state("networkidle")
-                            timings += page.evaluate("window.__planSearchTimings")
-                        return sorted(timings)
+                def type_all(queries: list[str]) -> list[float]:
+                    timings = []
+                    for query in queries:
+                        page.evaluate("() => { window.__planSearchTimings = []; }")
+                        box.fill("")
+                        box.press_sequentially(query, delay=40)
+                        page.wait_for_function(
+                            "(q) => document.querySelector('[data-plan-search]').getAttribute('data-rendered-query') === q", arg=query.strip(),
+                        )
+                        page.wait_for_load_state("networkidle")
+                        timings += page.evaluate("window.__planSearchTimings")
+                    return sorted(timings)
 
-                    type_all([first])
-                    first_kb[scale][locale] = round(sum(loaded) / 1024, 1)
-                    # Keystroke to results: first with the files each keystroke needs still
-                    # to fetch (a local server, so no network delay), then warm.
-                    cold = type_all(more)
-                    warm = type_all([first, *more])
-                    p95_cold[scale][locale] = round(cold[max(0, int(len(cold) * 0.95) - 1)], 1)
-                    p95[scale][locale] = round(warm[max(0, int(len(warm) * 0.95) - 1)], 1)
-                    context.close()
-            browser.close()
+                type_all([first])
+                first_kb[scale][locale] = round(sum(loaded) / 1024, 1)
+                # Keystroke to results: first with the files each keystroke needs still
+                # to fetch (a local server, so no network delay), then warm.
+                cold = type_all(more)
+                warm = type_all([first, *more])
+                p95_cold[scale][locale] = round(cold[max(0, int(len(cold) * 0.95) - 1)], 1)
+                p95[scale][locale] = round(warm[max(0, int(len(warm) * 0.95) - 1)], 1)
+                context.close()
     finally:
         server.shutdown()
         write_scaled_indexes(site, 1)
