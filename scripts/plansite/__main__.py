@@ -29,6 +29,21 @@ def _site(root: Path, strict: bool = True):  # noqa: ANN202
     return Site(root, locales, default, strict)
 
 
+def _refresh(path: Path, name: str, wanted: str, check: bool, command: str, change: str) -> bool:
+    """The fixing commands' rule for a generated file: rewrite it when stale (or, with
+    --check, only say so); True when it was stale, so the command exits 1."""
+    current = path.read_text(encoding="utf-8") if path.exists() else ""
+    if current == wanted:
+        print(f"{name}: up to date")
+        return False
+    if check:
+        print(f"{name} is out of date ({change}): run python -m plansite {command}", file=sys.stderr)
+    else:
+        path.write_text(wanted, encoding="utf-8")
+        print(f"{name}: rewritten ({change})")
+    return True
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     """Update every PO file in data/locales/ from the zh-Hans data, with msgmerge's rules:
     a changed source marks its entry fuzzy (old translation kept, old source as #| msgid),
@@ -84,16 +99,9 @@ def cmd_urls(args: argparse.Namespace) -> int:
     for url in lost:
         print(f"{MANIFEST}: {url} is no longer a page: add a redirect for it to {REDIRECTS}", file=sys.stderr)
     current = path.read_text(encoding="utf-8") if path.exists() else ""
-    if current == wanted:
-        print(f"{MANIFEST}: up to date")
-        return 1 if lost else 0
     added = len(set(wanted.splitlines()) - set(current.splitlines()))
-    if args.check:
-        print(f"{MANIFEST} is out of date ({added} new URL(s)): run python -m plansite urls", file=sys.stderr)
-    else:
-        path.write_text(wanted, encoding="utf-8")
-        print(f"{MANIFEST}: {added} URL(s) added")
-    return 1
+    stale = _refresh(path, MANIFEST, wanted, args.check, "urls", f"{added} new URL(s)")
+    return 1 if stale or lost else 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -153,17 +161,7 @@ def cmd_basemap(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    path = args.root / BASEMAP
-    current = path.read_text(encoding="utf-8") if path.exists() else ""
-    if current == wanted:
-        print(f"{BASEMAP}: up to date")
-        return 0
-    if args.check:
-        print(f"{BASEMAP} is out of date: run python -m plansite basemap", file=sys.stderr)
-    else:
-        path.write_text(wanted, encoding="utf-8")
-        print(f"{BASEMAP}: rewritten ({len(wanted.encode())} bytes)")
-    return 1
+    return 1 if _refresh(args.root / BASEMAP, BASEMAP, wanted, args.check, "basemap", f"{len(wanted.encode())} bytes") else 0
 
 
 def parser() -> argparse.ArgumentParser:
