@@ -161,3 +161,48 @@ def test_the_committed_basemap_is_cut_from_the_installed_datasets():
     if not source.is_file() and not os.environ.get("CI"):
         pytest.skip(f"{OSM_SOURCE} is not installed here (npm ci); CI has it")
     assert generate(ROOT) == (ROOT / BASEMAP).read_text(encoding="utf-8"), "run: python -m plansite basemap"
+
+
+# --- label contrast (axe does not measure SVG text on SVG fills) ----------------------
+
+
+def _relative_luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_relative_luminance(a), _relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _map_colours(css: str) -> dict[str, str]:
+    """`.plan-map__<part> { fill: #rrggbb; stroke: #rgb; … }` -> {"part.fill": "#rrggbb", …}."""
+    colours = {}
+    for part, body in re.findall(r"(?m)^\s*\.plan-map__([\w-]+)\s*\{([^}]*)\}", css):
+        for prop, value in re.findall(r"(fill|stroke):\s*#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b", body):
+            full = value if len(value) == 6 else "".join(ch * 2 for ch in value)
+            colours[f"{part}.{prop}"] = "#" + full.lower()
+    return colours
+
+
+def test_map_labels_meet_aa_contrast_in_both_schemes():
+    """Every label on its halo and on every area it can sit on, and the marker
+    numbers on the markers, at 4.5:1 or more, light and dark."""
+    css = (ROOT / "docs" / "assets" / "css" / "10-site.css").read_text(encoding="utf-8")
+    start = css.index("@media (prefers-color-scheme: dark)")
+    light = _map_colours(css[:start])
+    dark = light | _map_colours(css[start:])
+    hovered = "#" + re.search(r":hover \.plan-map__marker\s*\{\s*fill:\s*#([0-9a-fA-F]{6})", css)[1].lower()
+    for scheme, c in (("light", light), ("dark", dark)):
+        pairs = {
+            "label/halo": (c["label.fill"], c["label.stroke"]),
+            "water label/halo": (c["label--water.fill"], c["label--water.stroke"]),
+            "water label/sea": (c["label--water.fill"], c["sea.fill"]),
+            "number/marker": (c["number.fill"], c["marker.fill"]),
+            "number/marker, hovered or focused": (c["number.fill"], hovered),
+            **{f"label/{area}": (c["label.fill"], c[f"{area}.fill"]) for area in ("land", "sar", "sar--here", "lusophone", "sea")},
+        }
+        low = {name: round(_contrast(*pair), 2) for name, pair in pairs.items() if _contrast(*pair) < 4.5}
+        assert not low, (scheme, low)
