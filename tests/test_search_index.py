@@ -123,14 +123,14 @@ def test_the_benchmark_measures_search_at_each_scale(built_site, browser, tmp_pa
     shutil.copytree(built_site, project / "site")
     before = {p.name: p.read_bytes() for p in (project / "site" / "search" / "pt").iterdir()}
     seen_sizes = {}
-    real_write = bench.write_scaled_indexes
+    real_write = bench.ScaledIndexes.write
 
-    def write_and_note(site_dir, factor):
-        real_write(site_dir, factor)
+    def write_and_note(indexes, site_dir, factor):
+        real_write(indexes, site_dir, factor)
         seen_sizes[factor] = sum(p.stat().st_size for p in (site_dir / "search" / "pt").iterdir())
 
     monkeypatch.setattr(bench, "SCALES", {"real": 1, "3x": 3})
-    monkeypatch.setattr(bench, "write_scaled_indexes", write_and_note)
+    monkeypatch.setattr(bench.ScaledIndexes, "write", write_and_note)
     facts = bench.search_scale_facts(project / "site", browser)
     for key in ("search_first_query_kb", "search_ms_p95", "search_index_total_kb"):
         assert set(facts[key]) == {"real", "3x"} and all(set(by) == {"zh-Hans", "zh-Hant", "pt"} for by in facts[key].values()), key

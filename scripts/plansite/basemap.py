@@ -169,8 +169,7 @@ def _to_pixels(geometry, view: MapView):  # noqa: ANN001, ANN202
     """Longitude/latitude to the view's user units: MapView.project, unrounded."""
     import shapely
 
-    sx = view.width / (view.east - view.west)
-    sy = view.height / (view.north - view.south)
+    sx, sy = view.scale
     return shapely.transform(geometry, lambda a: (a - [view.west, view.north]) * [sx, -sy])
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ["mkdocs.yml", "data", "overrides", "scripts", "docs/assets"]
 CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 # Runs one build in a fresh interpreter and reports its own peak memory.
 BUILD_PROBE = """
@@ -167,7 +168,6 @@ def browser_facts(site: Path) -> dict:
 
 # --- search at 1x, 10x and 100x the data (issue 14) -----------------------------------
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCALES = {"real": 1, "10x": 10, "100x": 100}
 # A reader's first query, typed a key at a time; then more, for the keystroke timings.
 FIRST_QUERY = {"chinese": "中医药合作", "portuguese": "medicina tradicional"}
@@ -209,20 +209,27 @@ def synthetic_documents(documents: dict[str, list[dict]], factor: int) -> dict[s
     return out
 
 
-def write_scaled_indexes(site_dir: Path, factor: int) -> None:
-    """The search index of the project that built site_dir, from its documents x factor."""
-    from . import search
-    from .__main__ import _site
+class ScaledIndexes:
+    """A project's search documents, read once, written as the index of any multiple
+    of the items into a built site (its search/ folder only)."""
 
-    site = _site(site_dir.parent)
-    documents = search.all_documents(site)
-    if factor > 1:
-        documents = synthetic_documents(documents, factor)
-    t2s = search.t2s_map(site)
-    han_locale = search.han_locale_for(site)
-    for loc in site.locales:
-        files = search.index_files(documents[loc.code], loc.code, loc.search, t2s, han_locale)
-        search.write_index(files, site_dir / "search" / loc.code)
+    def __init__(self, project: Path):
+        from . import search
+        from .__main__ import _site
+
+        site = _site(project)
+        self.locales = site.locales
+        self.documents = search.all_documents(site)
+        self.t2s = search.t2s_map(site)
+        self.han_locale = search.han_locale_for(site)
+
+    def write(self, site_dir: Path, factor: int) -> None:
+        from . import search
+
+        documents = synthetic_documents(self.documents, factor) if factor > 1 else self.documents
+        for loc in self.locales:
+            files = search.index_files(documents[loc.code], loc.code, loc.search, self.t2s, self.han_locale)
+            search.write_index(files, site_dir / "search" / loc.code)
 
 
 def _queries(analyser: str, locale: str) -> tuple[str, list[str]]:
@@ -244,14 +251,6 @@ def search_scale_facts(site: Path, browser=None) -> dict:  # noqa: ANN001  (a Pl
 
     from playwright.sync_api import sync_playwright
 
-    from .locales import configured_locales
-
-    locales, _ = configured_locales(site.parent)
-    analysers = {loc.code: loc.search for loc in locales}
-    first_kb: dict = {}
-    p95: dict = {}
-    p95_cold: dict = {}
-    total_kb: dict = {}
     if browser is None:
         with sync_playwright() as playwright:
             own = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -259,11 +258,17 @@ def search_scale_facts(site: Path, browser=None) -> dict:  # noqa: ANN001  (a Pl
                 return search_scale_facts(site, own)
             finally:
                 own.close()
+    indexes = ScaledIndexes(site.parent)
+    analysers = {loc.code: loc.search for loc in indexes.locales}
+    first_kb: dict = {}
+    p95: dict = {}
+    p95_cold: dict = {}
+    total_kb: dict = {}
     server = serve(site)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
         for scale, factor in SCALES.items():
-            write_scaled_indexes(site, factor)
+            indexes.write(site, factor)
             first_kb[scale], p95[scale], p95_cold[scale], total_kb[scale] = {}, {}, {}, {}
             for locale, prefix in _prefixes():
                 folder = site / "search" / locale
@@ -300,7 +305,7 @@ def search_scale_facts(site: Path, browser=None) -> dict:  # noqa: ANN001  (a Pl
                 context.close()
     finally:
         server.shutdown()
-        write_scaled_indexes(site, 1)
+        indexes.write(site, 1)
     return {"search_first_query_kb": first_kb, "search_ms_p95": p95, "search_ms_p95_fetching": p95_cold, "search_index_total_kb": total_kb}
 
 

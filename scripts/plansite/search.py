@@ -42,9 +42,10 @@ def stem_portuguese(word: str, stemmer) -> str:  # noqa: ANN001  (a snowballstem
 
 
 def fold_latin(text: str) -> str:
-    """Lower case without accents: what people type on any keyboard."""
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Lower case without accents, what people type on any keyboard; as the browser
+    folds (foldLatin in 30-search.js: NFD, marks dropped, toLowerCase)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 def traditional_to_simplified_map(pairs: list[tuple[str, str]], converters: Converters) -> dict[str, str]:
@@ -167,18 +168,12 @@ SEPARATORS = re.compile("[\\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2014\u2026
 WORD = re.compile(r"[^\W_]+")
 
 
-def fold_char(ch: str) -> str:
-    """As the browser folds a character: accents dropped, lower case (toLowerCase)."""
-    decomposed = unicodedata.normalize("NFD", ch)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
 def normalise(text: str, t2s: dict[str, str] | None) -> str:
     out = []
     for ch in text:
         if SEPARATORS.match(ch):
             continue
-        out.append(fold_char(t2s.get(ch, ch) if t2s else ch))
+        out.append(fold_latin(t2s.get(ch, ch) if t2s else ch))
     return "".join(out)
 
 
@@ -189,11 +184,7 @@ def han_terms(text: str, t2s: dict[str, str]) -> set[str]:
 
 def latin_terms(text: str, stemmer) -> set[str]:  # noqa: ANN001  (a snowballstemmer stemmer, or None)
     words = [m.group(0) for m in WORD.finditer(text)]
-    return {stem_portuguese(w, stemmer) if stemmer else fold_latin_lower(w) for w in words}
-
-
-def fold_latin_lower(word: str) -> str:
-    return "".join(fold_char(ch) for ch in word)
+    return {stem_portuguese(w, stemmer) if stemmer else fold_latin(w) for w in words}
 
 
 def term_hash(term: str) -> int:
@@ -241,6 +232,11 @@ def _postings(docs: list[dict[str, Any]], terms_of) -> dict[str, str]:  # noqa: 
     return postings
 
 
+def _entry_bytes(term: str, posting: str) -> int:
+    """About what `"term":"posting",` costs in a shard file."""
+    return len(term) + len(posting) + 6
+
+
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
@@ -253,8 +249,7 @@ def index_files(docs: list[dict[str, Any]], locale: str, analyser: str, t2s: dic
         meta["script"] = "han"
         meta["t2s"] = "".join(f"{t}{s}" for t, s in t2s.items())
         postings = _postings(docs, lambda text: han_terms(text, t2s))
-        sizes = {term: len(term) + len(_dump(p)) + 4 for term, p in postings.items()}
-        count = max(1, -(-sum(sizes.values()) // SHARD_BYTES))
+        count = max(1, -(-sum(_entry_bytes(t, p) for t, p in postings.items()) // SHARD_BYTES))
         shards: list[dict[str, list[int]]] = [{} for _ in range(count)]
         for term in sorted(postings):
             shards[term_hash(term) % count][term] = postings[term]
@@ -273,7 +268,7 @@ def index_files(docs: list[dict[str, Any]], locale: str, analyser: str, t2s: dic
         # expands to sit side by side, so a prefix costs one or two shards.
         starts, shards, size = [], [], SHARD_BYTES
         for number, term in enumerate(vocabulary):
-            cost = len(term) + len(_dump(postings[term])) + 4
+            cost = _entry_bytes(term, postings[term])
             if size + cost > SHARD_BYTES:
                 starts.append(number)
                 shards.append({})
@@ -284,11 +279,12 @@ def index_files(docs: list[dict[str, Any]], locale: str, analyser: str, t2s: dic
         meta["shards"] = starts
     for number, shard in enumerate(shards):
         files[f"s{number}.json"] = _dump(shard)
-    average = sum(len(_dump(d)) for d in docs) / max(1, len(docs))
+    dumped = [_dump(d) for d in docs]
+    average = sum(map(len, dumped)) / max(1, len(docs))
     chunk = max(1, round(CHUNK_BYTES / max(1.0, average)))
     meta["chunk"] = chunk
     for start in range(0, len(docs), chunk):
-        files[f"d{start // chunk}.json"] = _dump(docs[start : start + chunk])
+        files[f"d{start // chunk}.json"] = "[" + ",".join(dumped[start : start + chunk]) + "]"
     files["meta.json"] = _dump(meta)
     return files
 
@@ -323,9 +319,9 @@ def write_indexes(site: Site, site_dir: Path) -> list[Path]:
     out_dir = site_dir / "search"
     t2s = t2s_map(site)
     han_locale = han_locale_for(site)
+    documents = all_documents(site)
     paths = []
     for loc in site.locales:
-        docs = _documents(site, loc.code)
-        write_index(index_files(docs, loc.code, loc.search, t2s, han_locale), out_dir / loc.code)
+        write_index(index_files(documents[loc.code], loc.code, loc.search, t2s, han_locale), out_dir / loc.code)
         paths.append(out_dir / loc.code)
     return paths

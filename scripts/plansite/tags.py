@@ -69,10 +69,14 @@ class MapView:
     def contains(self, lat: float, lon: float) -> bool:
         return self.south <= lat <= self.north and self.west <= lon <= self.east
 
+    @property
+    def scale(self) -> tuple[float, float]:
+        """User units per degree of longitude and of latitude."""
+        return self.width / (self.east - self.west), self.height / (self.north - self.south)
+
     def project(self, lat: float, lon: float) -> tuple[float, float]:
-        x = (lon - self.west) / (self.east - self.west) * self.width
-        y = (self.north - lat) / (self.north - self.south) * self.height
-        return round(x, 1), round(y, 1)
+        sx, sy = self.scale
+        return round((lon - self.west) * sx, 1), round((self.north - lat) * sy, 1)
 
 
 # Three views: Zhuhai and Macao, where most places are; the rest of the Pearl

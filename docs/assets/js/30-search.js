@@ -88,7 +88,8 @@
   // (scripts/plansite/search.py writes them; see the layout there).
 
   var FIELDS = [["t", 3], ["x", 1], ["g", 0.6], ["p", 0.3]];  // field, weight; bit = 1 << position
-  var FINAL = "0123456789abcdefghijklmnopqrstuv";
+  var FINAL = "0123456789abcdefghijklmnopqrstuv";  // a number's last base-32 digit
+  var MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_.~*+";  // its other digits
   var files = {};  // URL -> promise of parsed JSON, so nothing is fetched twice
 
   function getJSON(url) {
@@ -149,7 +150,7 @@
       var value = 0, doc = 0;
       for (var i = 0; i < coded.length; i++) {
         var final = FINAL.indexOf(coded[i]);
-        if (final < 0) { value = value * 32 + "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_.~*+".indexOf(coded[i]); continue; }
+        if (final < 0) { value = value * 32 + MORE.indexOf(coded[i]); continue; }
         value = value * 32 + final;
         doc += value >> 4;
         out.push([doc, value & 15]);
