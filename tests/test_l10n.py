@@ -3,7 +3,6 @@ plural forms, zh-Hant as Macao writes it, glossary, extra locales."""
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -14,6 +13,7 @@ import pytest
 from conftest import ROOT, build_in_process, copy_project, fixture_project, plansite, replace_once, set_translation
 
 from plansite.catalogs import to_traditional
+from plansite.search import read_index_file
 from plansite.model import load_glossary
 from plansite.site import Site, configured_locales
 
@@ -313,11 +313,11 @@ def test_a_fourth_language_is_one_record_and_one_po_file(tmp_path: Path, monkeyp
     from PIL import Image
     with Image.open(out / "assets" / "cards" / "en" / "fa2020-03.png") as card:
         assert card.size == (1200, 630)
-    meta = json.loads((out / "search" / "en" / "meta.json").read_text(encoding="utf-8"))
+    meta = read_index_file(out / "search" / "en" / "meta.json.gz")
     assert meta["locale"] == "en" and meta["script"] == "latin" and meta["stem"] is False
     assert meta["han"] == "zh-Hans" and "platform" in meta["terms"].split(" ")  # unstemmed words
-    docs = [doc for chunk in (out / "search" / "en").glob("d*.json") for doc in json.loads(chunk.read_text(encoding="utf-8"))]
-    assert any(doc["t"] == "Support Macao as the China–Portuguese-speaking countries platform" for doc in docs)
+    titles = [record[meta["fields"].index("t")] for chunk in (out / "search" / "en").glob("d*.json.gz") for record in read_index_file(chunk)]
+    assert "Support Macao as the China–Portuguese-speaking countries platform" in titles
     # The plural rule is the PO file's own: one item, two or more items.
     counts = [re.search(r'<p class="plan-count">([^<]*)</p>', p.read_text(encoding="utf-8"))[1] for p in (out / "en" / "places").glob("*/index.html")]
     assert "1 item" in counts and any(re.fullmatch(r"[2-9] items", c) for c in counts), counts

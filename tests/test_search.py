@@ -161,18 +161,17 @@ def test_another_name_finds_what_the_name_finds(pages, locale, alias, canonical)
 def test_python_and_the_browser_read_text_alike(pages, built_site: Path):
     """The index's terms (search.py) and the query's (30-search.js) come from the same
     normalising and word splitting: compared on every field of every document."""
-    import json
-
     import snowballstemmer
 
-    from plansite.search import latin_terms, normalise
+    from plansite.search import latin_terms, normalise, read_index_file
 
     stemmer = snowballstemmer.stemmer("portuguese")
     for locale in PREFIX:
-        meta = json.loads((built_site / "search" / locale / "meta.json").read_text(encoding="utf-8"))
-        texts = []
-        for chunk in sorted((built_site / "search" / locale).glob("d*.json")):
-            texts += [doc.get(f, "") for doc in json.loads(chunk.read_text(encoding="utf-8")) for f in ("t", "x", "g", "p")]
+        folder = built_site / "search" / locale
+        meta = read_index_file(folder / "meta.json.gz")
+        texts = list(meta["plans"])
+        for chunk in sorted(folder.glob("d*.json.gz")):
+            texts += [value for record in read_index_file(chunk) for field, value in zip(meta["fields"], record) if field in ("t", "x", "g")]
         texts = [t for t in texts if t]
         if meta["script"] == "han":
             t2s = dict(zip(meta["t2s"][::2], meta["t2s"][1::2]))
@@ -222,19 +221,19 @@ def test_index_loads_lazily_and_in_parts(browser, site_server, built_site: Path)
     assert not [u for u in requested if u.startswith("/search/")]
     page.locator("#plan-search-input").focus()
     page.wait_for_timeout(300)
-    assert [u for u in requested if u.startswith("/search/")] == ["/search/pt/meta.json"]
+    assert [u for u in requested if u.startswith("/search/")] == ["/search/pt/meta.json.gz"]
     type_query(page, "branqueamento de capitais")
     loaded = [u for u in requested if u.startswith("/search/")]
     assert all(u.startswith("/search/pt/") for u in loaded), loaded
     shards = [u for u in loaded if u.rsplit("/", 1)[1].startswith("s")]
     documents = [u for u in loaded if u.rsplit("/", 1)[1].startswith("d")]
-    on_disk = list((built_site / "search" / "pt").glob("*.json"))
+    on_disk = list((built_site / "search" / "pt").glob("*.json.gz"))
     assert 1 <= len(shards) <= 4 and 1 <= len(documents) <= 12, loaded
     assert len(loaded) < len(on_disk) / 3
     page.close()
     for locale in PREFIX:
-        files = list((built_site / "search" / locale).glob("*.json"))
-        assert files and max(f.stat().st_size for f in files) < 40_000
+        files = list((built_site / "search" / locale).glob("*.json.gz"))
+        assert files and max(f.stat().st_size for f in files) < 20_000
 
 
 def test_keyboard_only(browser, site_server):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
@@ -43,17 +44,71 @@ def indexes(site: Site) -> dict[str, tuple[list[dict], dict[str, str]]]:
     return {loc.code: (docs[loc.code], search.index_files(docs[loc.code], loc.code, loc.search, t2s, han)) for loc in site.locales}
 
 
+def han_strings(shard: list[str]) -> dict[str, dict[str, dict[int, int]]]:
+    """A Chinese shard: first character -> following character ("" at a field's end)
+    -> document -> field bits."""
+    out = {}
+    for coded in shard:
+        first, rest = coded[0], coded[1:]
+        assert first not in out, f"{first} twice in a shard"
+        pairs, following, i = {}, None, 0
+        while i < len(rest):
+            ch = rest[i]
+            if ch in FINAL or ch in MORE:
+                pairs[following] += ch
+            else:
+                if ch == "!":
+                    i += 1
+                    following = rest[i]
+                else:
+                    following = "" if ch == "$" else ch
+                assert following == "" or ch == "!" or not following.isascii()
+                pairs[following] = ""
+            i += 1
+        out[first] = {following: decode(coded) for following, coded in pairs.items()}
+    return out
+
+
+def posted_terms(meta: dict, files: dict[str, str]) -> dict[str, dict[int, int]]:
+    """term -> document -> field bits, as the index's shards say; a Chinese
+    character's documents are the union of the pairs it begins."""
+    posted: dict[str, dict[int, int]] = {}
+    for name, text in files.items():
+        if not name.startswith("s"):
+            continue
+        if meta["script"] == "latin":
+            for term, coded in json.loads(text).items():
+                assert term not in posted, f"{term} in two shards"
+                posted[term] = decode(coded)
+            continue
+        for first, pairs in han_strings(json.loads(text)).items():
+            assert first not in posted, f"{first} in two shards"
+            posted[first] = {}
+            for following, by_doc in pairs.items():
+                if following:
+                    posted[first + following] = by_doc
+                for number, bits in by_doc.items():
+                    posted[first][number] = posted[first].get(number, 0) | bits
+    return posted
+
+
+def read_documents(meta: dict, files: dict[str, str]) -> list[dict]:
+    out = []
+    for number in range(meta["docs"]):
+        record = json.loads(files[f"d{number // meta['chunk']}.json"])[number % meta["chunk"]]
+        doc = {field: value for field, value in zip(meta["fields"], record) if value is not None}
+        if "p" in doc:
+            doc["p"] = meta["plans"][doc["p"]]
+        out.append(doc)
+    return out
+
+
 def test_every_term_of_every_document_is_posted_to_it_and_nothing_else(site: Site, indexes):
     stemmer = snowballstemmer.stemmer("portuguese")
     for code, (docs, files) in indexes.items():
         meta = json.loads(files["meta.json"])
         assert meta["docs"] == len(docs)
-        posted: dict[str, dict[int, int]] = {}
-        for name, text in files.items():
-            if name.startswith("s"):
-                for term, coded in json.loads(text).items():
-                    assert term not in posted, f"{term} in two shards"
-                    posted[term] = decode(coded)
+        posted = posted_terms(meta, files)
         expected: dict[str, dict[int, int]] = {}
         t2s = dict(zip(meta.get("t2s", "")[::2], meta.get("t2s", "")[1::2]))
         for number, doc in enumerate(docs):
@@ -64,10 +119,20 @@ def test_every_term_of_every_document_is_posted_to_it_and_nothing_else(site: Sit
                     expected.setdefault(term, {})
                     expected[term][number] = expected[term].get(number, 0) | 1 << bit
         assert posted == expected, code
-        # Every document can be read back from its file, in order.
-        chunk = meta["chunk"]
-        for number, doc in enumerate(docs):
-            assert json.loads(files[f"d{number // chunk}.json"])[number % chunk] == doc
+        # Every document can be read back from its file, in order, as it was.
+        assert read_documents(meta, files) == [{k: v for k, v in d.items() if v not in ("", None)} for d in docs], code
+
+
+def test_an_ascii_character_after_a_chinese_one_is_not_read_as_a_posting():
+    """Latin letters and digits inside Chinese text (COVID-19, 2020) are pairs too;
+    the shard string marks them so the browser does not read them as digits."""
+    docs = [{"k": "item", "u": "/1/", "p": "", "t": "新冠covid19疫情", "x": "a$b"}, {"k": "item", "u": "/2/", "p": "", "t": "冠v"}]
+    files = search.index_files(docs, "zh-Hans", "chinese", {}, None)
+    meta = json.loads(files["meta.json"])
+    posted = posted_terms(meta, files)
+    assert posted["冠c"] == {0: 1} and posted["冠v"] == {1: 1} and posted["19"] == {0: 1} and posted["9疫"] == {0: 1}
+    assert posted["冠"] == {0: 1, 1: 1} and posted["情"] == {0: 1} and posted["a$"] == {0: 2} and posted["$b"] == {0: 2}
+    assert "!c" in "".join(files[name] for name in files if name.startswith("s"))
 
 
 def test_terms_sit_in_the_shard_the_browser_looks_in(indexes):
@@ -77,7 +142,8 @@ def test_terms_sit_in_the_shard_the_browser_looks_in(indexes):
         if meta["script"] == "han":
             assert len(shards) == meta["shards"] > 1
             for number, shard in shards.items():
-                assert all(search.term_hash(term) % meta["shards"] == number for term in shard)
+                # A pair and a single character are looked up by their first character.
+                assert all(search.term_hash(first) % meta["shards"] == number for first in han_strings(shard))
         else:
             vocabulary = meta["terms"].split(" ")
             assert vocabulary == sorted(vocabulary) and len(shards) == len(meta["shards"]) > 1
@@ -85,6 +151,19 @@ def test_terms_sit_in_the_shard_the_browser_looks_in(indexes):
             for number, shard in shards.items():
                 assert all(bounds[number] <= term < bounds[number + 1] for term in shard)
                 assert sorted(shard) == vocabulary[meta["shards"][number] : meta["shards"][number] + len(shard)]
+
+
+def test_the_index_is_written_gzipped_and_byte_stable(indexes, tmp_path):
+    files = indexes["zh-Hans"][1]
+    search.write_index(files, tmp_path / "a")
+    search.write_index(files, tmp_path / "b")
+    written = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert written == sorted(f"{name}.gz" for name in files)
+    for name in written:
+        data = (tmp_path / "a" / name).read_bytes()
+        assert data[:2] == b"\x1f\x8b" and data == (tmp_path / "b" / name).read_bytes()
+        assert gzip.decompress(data).decode("utf-8") == files[name.removesuffix(".gz")]
+        assert search.read_index_file(tmp_path / "a" / name) == json.loads(files[name.removesuffix(".gz")])
 
 
 def test_a_document_is_the_same_page_in_every_language(indexes):

@@ -242,13 +242,18 @@ def _queries(analyser: str, locale: str) -> tuple[str, list[str]]:
     return first, more
 
 
+def _served_bytes(body: bytes) -> int:
+    """What a static host sends for a file: a gzipped one as it is, any other gzipped."""
+    import gzip
+
+    return len(body) if body[:2] == b"\x1f\x8b" else len(gzip.compress(body, 6))
+
+
 def search_scale_facts(site: Path, browser=None) -> dict:  # noqa: ANN001  (a Playwright browser, or None to start one)
     """Per scale and language: what a first query downloads (gzip, as a static host
     serves it, from a cold cache), keystroke-to-results p95 once the index is warm,
     and the index's total size. The site's own index is rewritten for each scale
     from the (multiplied) documents; nothing else of the site changes."""
-    import gzip
-
     from playwright.sync_api import sync_playwright
 
     if browser is None:
@@ -277,7 +282,7 @@ def search_scale_facts(site: Path, browser=None) -> dict:  # noqa: ANN001  (a Pl
                 context = browser.new_context()  # a cold cache
                 page = context.new_page()
                 loaded: list[int] = []
-                page.on("response", lambda r: loaded.append(len(gzip.compress(r.body(), 6))) if "/search/" in r.url and r.url.endswith(".json") else None)
+                page.on("response", lambda r: loaded.append(_served_bytes(r.body())) if "/search/" in r.url and ".json" in r.url else None)
                 page.goto(f"{base}/{prefix}framework-agreement-2020/8/", wait_until="networkidle")
                 box = page.locator("#plan-search-input")
 

@@ -12,12 +12,13 @@ query in either finds the same items on either Chinese site.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .catalogs import Converters
 from .site import Site
@@ -107,7 +108,7 @@ def _documents(site: Site, locale: str) -> list[dict[str, Any]]:
                 "n": item.number,
                 "t": text(item.key("title")),
                 "x": text(item.key("text")),
-                "g": " ".join(tags),
+                "g": " ".join(dict.fromkeys(tags)),  # each name once
             }
         )
     for plan in data.plans:
@@ -147,20 +148,27 @@ def _documents(site: Site, locale: str) -> list[dict[str, Any]]:
 
 # --- the index, split so that a query loads what it needs ------------------------
 #
-# Per language, in search/<locale>/:
-#   meta.json   how the language is searched, the shard layout, the Latin vocabulary
-#               (for prefixes and typos) or the Traditional-to-Simplified map;
-#   s<N>.json   postings: term -> the documents that hold it, and in which fields;
-#   d<N>.json   the documents themselves, a few per file, in reading order, for the
-#               final ranking (phrases, whole titles), the result list and highlights.
+# Per language, in search/<locale>/, each file gzipped JSON (see write_index):
+#   meta.json.gz  how the language is searched, the shard layout, the plans' labels,
+#                 and the Latin vocabulary (for prefixes and typos) or the
+#                 Traditional-to-Simplified map;
+#   s<N>.json.gz  postings: which documents hold a term, and in which fields;
+#   d<N>.json.gz  the documents themselves, a few per file, in reading order, for the
+#                 final ranking (phrases, whole titles), the result list and highlights.
 # A query loads meta, the shards of its terms and the documents of its best
 # candidates: what it downloads grows with the query, not with the site.
+#
+# Latin terms are Snowball stems; a shard maps each to its posting string.
 # Chinese terms are the characters and character pairs of the folded text (any part
-# of a word is found without a dictionary); Latin terms are Snowball stems.
+# of a word is found without a dictionary). A shard holds, per first character, one
+# string: the character, then each character that follows it somewhere, each with
+# its posting string ("$" stands for the end of a field). A pair's documents are
+# its entry; a character's are the union of its string's entries, so single
+# characters cost nothing beyond the pairs they begin.
 
 FIELDS = ("t", "x", "g", "p")  # title, text, tags and other names, plan: bit 1, 2, 4, 8
 SHARD_BYTES = 1_500  # postings per shard file, before gzip
-CHUNK_BYTES = 1  # documents per document file, before gzip
+CHUNK_BYTES = 500  # documents per document file, before gzip: two Chinese ones, one Portuguese
 
 # What 30-search.js drops before matching (SEPARATORS there) and what it counts as a
 # word ([\p{L}\p{N}]+). A test checks both sides give the same terms for every text.
@@ -203,6 +211,10 @@ def term_hash(term: str) -> int:
 # gzip still finds their repeats.
 FINAL = "0123456789abcdefghijklmnopqrstuv"
 MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_.~*+"
+# In a Chinese shard's strings: the end of a field, and the mark before a following
+# character that is ASCII (it could be read as a digit of a posting).
+FIELD_END = "$"
+LITERAL = "!"
 
 
 def encode_number(value: int) -> str:
@@ -214,27 +226,60 @@ def encode_number(value: int) -> str:
     return "".join(reversed(digits))
 
 
-def _postings(docs: list[dict[str, Any]], terms_of) -> dict[str, str]:  # noqa: ANN001
-    """term -> the documents holding it (ascending) and in which fields, encoded."""
-    held: dict[str, dict[int, int]] = {}
+def encode_posting(by_doc: dict[int, int]) -> str:
+    encoded, previous = [], 0
+    for number in sorted(by_doc):
+        encoded.append(encode_number((number - previous) * 16 + by_doc[number]))
+        previous = number
+    return "".join(encoded)
+
+
+def _field_texts(docs: list[dict[str, Any]]) -> Iterator[tuple[int, int, str]]:
     for number, doc in enumerate(docs):
         for bit, field in enumerate(FIELDS):
-            for term in terms_of(doc.get(field) or ""):
-                by_doc = held.setdefault(term, {})
-                by_doc[number] = by_doc.get(number, 0) | (1 << bit)
-    postings = {}
-    for term, by_doc in held.items():
-        encoded, previous = [], 0
-        for number in sorted(by_doc):
-            encoded.append(encode_number((number - previous) * 16 + by_doc[number]))
-            previous = number
-        postings[term] = "".join(encoded)
-    return postings
+            yield number, 1 << bit, doc.get(field) or ""
 
 
-def _entry_bytes(term: str, posting: str) -> int:
-    """About what `"term":"posting",` costs in a shard file."""
-    return len(term) + len(posting) + 6
+def _latin_postings(docs: list[dict[str, Any]], stemmer) -> dict[str, str]:  # noqa: ANN001
+    """stem -> the documents holding it (ascending) and in which fields, encoded."""
+    held: dict[str, dict[int, int]] = {}
+    for number, bit, text in _field_texts(docs):
+        for term in latin_terms(text, stemmer):
+            by_doc = held.setdefault(term, {})
+            by_doc[number] = by_doc.get(number, 0) | bit
+    return {term: encode_posting(by_doc) for term, by_doc in held.items()}
+
+
+def _han_strings(docs: list[dict[str, Any]], t2s: dict[str, str]) -> dict[str, str]:
+    """character -> its shard string: the character, then per following character
+    (or FIELD_END) the documents where the pair occurs and in which fields."""
+    held: dict[str, dict[str, dict[int, int]]] = {}
+    for number, bit, text in _field_texts(docs):
+        norm = normalise(text, t2s)
+        for i, ch in enumerate(norm):
+            following = norm[i + 1] if i + 1 < len(norm) else ""  # "": the end of the field
+            by_doc = held.setdefault(ch, {}).setdefault(following, {})
+            by_doc[number] = by_doc.get(number, 0) | bit
+    strings = {}
+    for ch, pairs in held.items():
+        parts = [ch]
+        for following in sorted(pairs):
+            mark = FIELD_END if not following else LITERAL + following if following.isascii() else following
+            parts.append(mark + encode_posting(pairs[following]))
+        strings[ch] = "".join(parts)
+    return strings
+
+
+# kind, URL, plan, number (of the item or section), title, text, tags and other names
+DOCUMENT_FIELDS = ("k", "u", "p", "n", "t", "x", "g")
+
+
+def _record(doc: dict[str, Any], plan_number: dict[str, int]) -> list[Any]:
+    values = {**doc, "p": plan_number.get(doc.get("p") or "")}
+    record = [None if values.get(field) in (None, "") else values[field] for field in DOCUMENT_FIELDS]
+    while record and record[-1] is None:
+        record.pop()
+    return record
 
 
 def _dump(value: Any) -> str:
@@ -242,17 +287,18 @@ def _dump(value: Any) -> str:
 
 
 def index_files(docs: list[dict[str, Any]], locale: str, analyser: str, t2s: dict[str, str], han_locale: str | None) -> dict[str, str]:
-    """The files of one language's index, by name, as text (see the layout above)."""
-    meta: dict[str, Any] = {"v": 2, "locale": locale, "docs": len(docs)}
+    """The files of one language's index, by name, as JSON text (see the layout above)."""
+    meta: dict[str, Any] = {"v": 3, "locale": locale, "docs": len(docs)}
     files: dict[str, str] = {}
+    shards: list[Any]
     if analyser == "chinese":
         meta["script"] = "han"
         meta["t2s"] = "".join(f"{t}{s}" for t, s in t2s.items())
-        postings = _postings(docs, lambda text: han_terms(text, t2s))
-        count = max(1, -(-sum(_entry_bytes(t, p) for t, p in postings.items()) // SHARD_BYTES))
-        shards: list[dict[str, list[int]]] = [{} for _ in range(count)]
-        for term in sorted(postings):
-            shards[term_hash(term) % count][term] = postings[term]
+        strings = _han_strings(docs, t2s)
+        count = max(1, -(-sum(len(s.encode()) + 3 for s in strings.values()) // SHARD_BYTES))
+        shards = [[] for _ in range(count)]
+        for ch in sorted(strings):
+            shards[term_hash(ch) % count].append(strings[ch])
         meta["shards"] = count
     else:
         import snowballstemmer
@@ -262,13 +308,13 @@ def index_files(docs: list[dict[str, Any]], locale: str, analyser: str, t2s: dic
         meta["stem"] = stemmer is not None
         if han_locale:
             meta["han"] = han_locale  # Chinese typed here is looked up in that index
-        postings = _postings(docs, lambda text: latin_terms(text, stemmer))
+        postings = _latin_postings(docs, stemmer)
         vocabulary = sorted(postings)
         # Sorted terms cut into runs of about SHARD_BYTES: the terms a prefix
         # expands to sit side by side, so a prefix costs one or two shards.
         starts, shards, size = [], [], SHARD_BYTES
         for number, term in enumerate(vocabulary):
-            cost = _entry_bytes(term, postings[term])
+            cost = len(term) + len(postings[term]) + 6  # "term":"posting",
             if size + cost > SHARD_BYTES:
                 starts.append(number)
                 shards.append({})
@@ -279,8 +325,13 @@ def index_files(docs: list[dict[str, Any]], locale: str, analyser: str, t2s: dic
         meta["shards"] = starts
     for number, shard in enumerate(shards):
         files[f"s{number}.json"] = _dump(shard)
-    dumped = [_dump(d) for d in docs]
-    average = sum(map(len, dumped)) / max(1, len(docs))
+    # A document is a list of its fields' values, in the order meta names them; a
+    # plan's label, in every item and section of it, is written once, in meta.
+    meta["fields"] = DOCUMENT_FIELDS
+    meta["plans"] = sorted({d["p"] for d in docs if d.get("p")})
+    plan_number = {label: number for number, label in enumerate(meta["plans"])}
+    dumped = [_dump(_record(d, plan_number)) for d in docs]
+    average = sum(len(d.encode()) for d in dumped) / max(1, len(docs))
     chunk = max(1, round(CHUNK_BYTES / max(1.0, average)))
     meta["chunk"] = chunk
     for start in range(0, len(docs), chunk):
@@ -308,11 +359,21 @@ def all_documents(site: Site) -> dict[str, list[dict[str, Any]]]:
 
 
 def write_index(files: dict[str, str], out_dir: Path) -> None:
+    """Each file gzipped, as name.gz: readers get small files from any static host,
+    compressing or not, and the index on disk is that size too. The browser
+    inflates them (DecompressionStream); a host that sends them with
+    Content-Encoding: gzip has already done so, which the browser also handles.
+    No timestamp, so a build is byte-identical to the last."""
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
     for name, text in files.items():
-        (out_dir / name).write_text(text, encoding="utf-8")
+        (out_dir / f"{name}.gz").write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
+
+
+def read_index_file(path: Path) -> Any:
+    """One index file, as written by write_index."""
+    return json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
 
 
 def write_indexes(site: Site, site_dir: Path) -> list[Path]:

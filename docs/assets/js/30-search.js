@@ -1,4 +1,4 @@
-// Search over this language's index (search/<locale>.json), loaded on first use.
+// Search over this language's index (search/<locale>/), loaded in parts on first use.
 // Chinese: substrings and character bigrams on text folded to Simplified, so parts
 // of words, names and phrases are found without a dictionary, in either script.
 // Portuguese: accent-folded words, Snowball-stemmed (stem() below); the word being
@@ -81,20 +81,34 @@
 
   // --- index -------------------------------------------------------------------
   //
-  // search/<locale>/meta.json says how the language is searched and where its terms
-  // are; s<N>.json hold postings (term -> documents and fields), d<N>.json the
-  // documents, a few per file. A query loads meta, its terms' shards and its best
+  // search/<locale>/meta.json.gz says how the language is searched and where its
+  // terms are; s<N>.json.gz hold postings (term -> documents and fields), d<N>.json.gz
+  // the documents, a few per file. A query loads meta, its terms' shards and its best
   // candidates' documents, so what it costs grows with the query, not the site
   // (scripts/plansite/search.py writes them; see the layout there).
 
   var FIELDS = [["t", 3], ["x", 1], ["g", 0.6], ["p", 0.3]];  // field, weight; bit = 1 << position
   var FINAL = "0123456789abcdefghijklmnopqrstuv";  // a number's last base-32 digit
   var MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_.~*+";  // its other digits
+  var DIGITS = {};  // character -> [value, is the last digit]
+  for (var place = 0; place < 32; place++) { DIGITS[FINAL[place]] = [place, true]; DIGITS[MORE[place]] = [place, false]; }
+  var FIELD_END = "$";  // in a Chinese shard string: the end of a field
+  var LITERAL = "!";  // ... and the mark before an ASCII character that follows
   var files = {};  // URL -> promise of parsed JSON, so nothing is fetched twice
 
+  // The files are gzipped JSON. A host that sends them with Content-Encoding: gzip
+  // has had the browser inflate them already: then they no longer start with gzip's
+  // magic number and are read as they are.
   function getJSON(url) {
     if (!files[url]) {
-      files[url] = fetch(url).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+      files[url] = fetch(url).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.arrayBuffer();
+      }).then(function (buffer) {
+        var bytes = new Uint8Array(buffer);
+        if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
+        return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).json();
+      });
       files[url].catch(function () { delete files[url]; });  // a failed load may be tried again
     }
     return files[url];
@@ -103,8 +117,8 @@
   function load(code) {
     if (!cache[code]) {
       var base = root + "search/" + code + "/";
-      cache[code] = getJSON(base + "meta.json").then(function (meta) {
-        var index = { locale: code, base: base, meta: meta, script: meta.script, stem: !!meta.stem, n: meta.docs, postings: {}, docs: {} };
+      cache[code] = getJSON(base + "meta.json.gz").then(function (meta) {
+        var index = { locale: code, base: base, meta: meta, script: meta.script, stem: !!meta.stem, n: meta.docs, postings: {}, strings: {}, docs: {} };
         if (meta.script === "han") {
           index.t2sMap = {};
           for (var i = 0; i < meta.t2s.length; i += 2) index.t2sMap[meta.t2s[i]] = meta.t2s[i + 1];
@@ -141,21 +155,77 @@
     return shard;
   }
 
+  function shardFile(index, term) {
+    return getJSON(index.base + "s" + shardOf(index, term) + ".json.gz");
+  }
+
+  // A posting string's documents, ascending, each [document number, field bits].
+  function decodePosting(coded) {
+    var out = [];
+    var value = 0, doc = 0;
+    for (var i = 0; i < coded.length; i++) {
+      var digit = DIGITS[coded[i]];
+      value = value * 32 + digit[0];
+      if (!digit[1]) continue;
+      doc += value >> 4;
+      out.push([doc, value & 15]);
+      value = 0;
+    }
+    return out;
+  }
+
+  // A Chinese shard string (search.py _han_strings): its first character, then each
+  // character that follows it with that pair's posting string. Returns following
+  // character ("" for the end of a field) -> posting string.
+  function splitHanString(coded) {
+    var pairs = {};
+    var chars = Array.from(coded);
+    var following = null;
+    for (var i = 1; i < chars.length; i++) {
+      var ch = chars[i];
+      if (DIGITS[ch]) { pairs[following] += ch; continue; }
+      if (ch === LITERAL) ch = chars[++i];
+      else if (ch === FIELD_END) ch = "";
+      following = ch;
+      pairs[following] = "";
+    }
+    return pairs;
+  }
+
+  // The pairs a Chinese character begins, from its shard (first character -> pairs).
+  function hanPairs(index, first) {
+    if (index.strings[first]) return Promise.resolve(index.strings[first]);
+    return shardFile(index, first).then(function (shard) {
+      if (!index.strings[first]) {
+        shard.forEach(function (coded) {
+          var ch = String.fromCodePoint(coded.codePointAt(0));
+          if (!index.strings[ch]) index.strings[ch] = splitHanString(coded);
+        });
+      }
+      return index.strings[first] || {};
+    });
+  }
+
   // A term's documents, ascending, each [document number, field bits]; [] when absent.
+  // A Chinese pair is its first character's entry for the second; a single character
+  // is every pair it begins (and the field ends it stands at), merged.
   function postings(index, term) {
     if (index.postings[term]) return Promise.resolve(index.postings[term]);
-    return getJSON(index.base + "s" + shardOf(index, term) + ".json").then(function (shard) {
-      var out = [];
-      var coded = shard[term] || "";
-      var value = 0, doc = 0;
-      for (var i = 0; i < coded.length; i++) {
-        var final = FINAL.indexOf(coded[i]);
-        if (final < 0) { value = value * 32 + MORE.indexOf(coded[i]); continue; }
-        value = value * 32 + final;
-        doc += value >> 4;
-        out.push([doc, value & 15]);
-        value = 0;
-      }
+    var found;
+    if (index.script === "han") {
+      var chars = Array.from(term);
+      found = hanPairs(index, chars[0]).then(function (pairs) {
+        if (chars.length > 1) return decodePosting(pairs[chars[1]] || "");
+        var bits = {};
+        Object.keys(pairs).forEach(function (following) {
+          decodePosting(pairs[following]).forEach(function (p) { bits[p[0]] = (bits[p[0]] || 0) | p[1]; });
+        });
+        return Object.keys(bits).map(Number).sort(function (a, b) { return a - b; }).map(function (n) { return [n, bits[n]]; });
+      });
+    } else {
+      found = shardFile(index, term).then(function (shard) { return decodePosting(shard[term] || ""); });
+    }
+    return found.then(function (out) {
       index.postings[term] = out;
       return out;
     });
@@ -164,12 +234,14 @@
   function documentOf(index, n) {
     if (index.docs[n]) return Promise.resolve(index.docs[n]);
     var chunk = index.meta.chunk;
-    return getJSON(index.base + "d" + Math.floor(n / chunk) + ".json").then(function (docs) {
-      var doc = docs[n % chunk];
-      if (!doc.norm) {
-        doc.norm = {};
-        FIELDS.forEach(function (f) { doc.norm[f[0]] = normalise(doc[f[0]] || "", index.t2sMap || null); });
-      }
+    return getJSON(index.base + "d" + Math.floor(n / chunk) + ".json.gz").then(function (records) {
+      if (index.docs[n]) return index.docs[n];
+      // A list of values in the order meta names the fields; the plan by its number.
+      var doc = {};
+      records[n % chunk].forEach(function (value, i) { if (value !== null) doc[index.meta.fields[i]] = value; });
+      if (doc.p !== undefined) doc.p = index.meta.plans[doc.p];
+      doc.norm = {};
+      FIELDS.forEach(function (f) { doc.norm[f[0]] = normalise(doc[f[0]] || "", index.t2sMap || null); });
       index.docs[n] = doc;
       return doc;
     });
@@ -177,10 +249,12 @@
 
   // --- candidates (from postings) -------------------------------------------------
 
+  // By code point, as search.py pairs characters (a rare character outside the BMP is one).
   function bigrams(s) {
-    if (s.length < 2) return s ? [s] : [];
+    var chars = Array.from(s);
+    if (chars.length < 2) return s ? [s] : [];
     var out = [];
-    for (var i = 0; i < s.length - 1; i++) out.push(s.substr(i, 2));
+    for (var i = 0; i < chars.length - 1; i++) out.push(chars[i] + chars[i + 1]);
     return out;
   }
 
