@@ -236,6 +236,44 @@ def test_index_loads_lazily_and_in_parts(browser, site_server, built_site: Path)
         assert files and max(f.stat().st_size for f in files) < 20_000
 
 
+def test_search_works_where_the_host_decodes_the_gzipped_index(browser, site_server, built_site: Path):
+    """Some hosts send a .gz file with Content-Encoding: gzip (Apache's AddEncoding),
+    so the browser inflates it before the script sees it: same results as a host
+    that sends the bytes as they are."""
+    import functools
+    import http.server
+    import threading
+
+    class Decoding(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # noqa: ANN002
+            pass
+
+        def guess_type(self, path):  # noqa: ANN001, ANN202
+            return "application/json" if str(path).endswith(".json.gz") else super().guess_type(path)
+
+        def end_headers(self):  # noqa: ANN202
+            if self.path.endswith(".gz"):
+                self.send_header("Content-Encoding", "gzip")
+            super().end_headers()
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Decoding, directory=str(built_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    decoding_host = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        found = {}
+        for origin in (site_server, decoding_host):
+            page = browser.new_page()
+            encodings = []
+            page.on("response", lambda r: encodings.append(r.headers.get("content-encoding")) if "/search/" in r.url else None)
+            page.goto(f"{origin}/pt/belt-and-road-2020/3/")
+            found[origin] = [[h.removeprefix(origin) for h in type_query(page, q)] for q in ("medicina tradicional", "横琴", "Hengquin")]
+            assert encodings and set(encodings) == ({"gzip"} if origin == decoding_host else {None}), encodings
+            page.close()
+        assert found[decoding_host] == found[site_server] and all(found[site_server]), found
+    finally:
+        server.shutdown()
+
+
 def test_keyboard_only(browser, site_server):
     page = browser.new_page()
     page.goto(f"{site_server}/zh-Hant/places/")
