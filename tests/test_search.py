@@ -184,6 +184,50 @@ def test_python_and_the_browser_read_text_alike(pages, built_site: Path):
             assert [set(w) for w in in_browser] == [latin_terms(t, stemmer) for t in texts]
 
 
+def test_the_browser_reads_every_posting_the_build_wrote(pages, built_site: Path):
+    """Every term's documents and fields, as 30-search.js decodes them, are what
+    search.py posted: every Portuguese stem, every Chinese character, and every
+    Chinese pair whose second character is ASCII or a field's end, with as many
+    other pairs."""
+    import snowballstemmer
+
+    from plansite.search import FIELDS, han_terms, latin_terms, read_index_file
+
+    stemmer = snowballstemmer.stemmer("portuguese")
+    for locale in PREFIX:
+        folder = built_site / "search" / locale
+        meta = read_index_file(folder / "meta.json.gz")
+        t2s = dict(zip(meta.get("t2s", "")[::2], meta.get("t2s", "")[1::2]))
+        documents = []
+        for n in range(meta["docs"]):
+            record = read_index_file(folder / f"d{n // meta['chunk']}.json.gz")[n % meta["chunk"]]
+            doc = {field: value for field, value in zip(meta["fields"], record) if value is not None}
+            doc["p"] = meta["plans"][doc["p"]] if "p" in doc else ""
+            documents.append(doc)
+        expected: dict[str, dict[int, int]] = {}
+        for number, doc in enumerate(documents):
+            for bit, field in enumerate(FIELDS):
+                text = doc.get(field) or ""
+                terms = han_terms(text, t2s) if meta["script"] == "han" else latin_terms(text, stemmer)
+                for term in terms:
+                    by_doc = expected.setdefault(term, {})
+                    by_doc[number] = by_doc.get(number, 0) | 1 << bit
+        if meta["script"] == "han":
+            singles = [t for t in expected if len(t) == 1]
+            ascii_pairs = [t for t in expected if len(t) == 2 and t[1].isascii()]
+            others = sorted(t for t in expected if len(t) == 2 and not t[1].isascii())[:: max(1, len(expected) // 400)]
+            terms = singles + ascii_pairs + others
+            assert singles and ascii_pairs and others
+        else:
+            terms = sorted(expected)
+        in_browser = pages[locale].evaluate(
+            "async ([code, terms]) => Promise.all(terms.map(t => window.__planPostings(code, t)))", [locale, terms]
+        )
+        for term, got in zip(terms, in_browser):
+            assert {n: bits for n, bits in got} == expected[term], (locale, term)
+        assert pages[locale].evaluate("async (code) => window.__planPostings(code, 'qqqq')", locale) == []
+
+
 def test_an_items_own_page_ranks_first_and_is_highlighted(pages):
     page = pages["zh-Hans"]
     hrefs = type_query(page, "一试三证")

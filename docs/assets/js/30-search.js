@@ -466,6 +466,9 @@
   }
 
   window.__planSearch = searchLanguage;  // for tests: scores as the list ranks them
+  window.__planPostings = function (code, term) {  // for tests: a term's documents as the browser reads them
+    return load(code).then(function (index) { return postings(index, term); });
+  };
 
   // --- rendering ---------------------------------------------------------------
 
