@@ -110,6 +110,25 @@ def test_search_opens_from_a_button_on_narrow_screens(browser, site_server: str)
     page.close()
 
 
+def test_the_search_pages_panel_opens_with_results_and_stays_open(browser, site_server: str):
+    """On the search page the results panel is not an empty box hanging over the
+    page: closed until there is something in it, then kept open while the reader
+    looks elsewhere on the page."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    panel = page.locator(".plan-search__panel")
+    page.goto(f"{site_server}/zh-Hant/search/", wait_until="load")
+    assert not panel.is_visible()
+    page.goto(f"{site_server}/zh-Hant/search/?q=%E6%A9%AB%E7%90%B4", wait_until="load")
+    page.wait_for_function("document.querySelector('[data-plan-search]').getAttribute('data-rendered-query') === '橫琴'")
+    assert panel.is_visible() and page.locator(".plan-search__results li").count() > 0
+    page.mouse.click(100, 700)  # beside the panel, on the page
+    assert page.evaluate("document.activeElement === document.body") and panel.is_visible()
+    page.locator("#plan-search-input").press("Escape")
+    page.mouse.click(100, 700)
+    assert not panel.is_visible()
+    page.close()
+
+
 def test_without_javascript_the_header_links_to_the_search_page(browser, site_server: str):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 800})
     page = context.new_page()
