@@ -2,12 +2,12 @@
 
 Why our own index (see README, "Search"): stock Material search mixed the
 languages and found neither `医药` inside `中医药` nor Portuguese `medicina`;
-Pagefind segmented Chinese with a dictionary and also missed `医药`. With about
-a hundred items per language, the browser can afford to scan every document's
-text: Chinese is matched as substrings and character bigrams (no dictionary, so
-parts of words, names and phrases are all found), Portuguese as accent-folded,
-Snowball-stemmed words (see stem_portuguese). Traditional and Simplified are folded to one script, so a
-query in either finds the same items on either Chinese site.
+Pagefind segmented Chinese with a dictionary and also missed `医药`. Chinese is
+matched as character pairs, then substrings (no dictionary, so parts of words,
+names and phrases are all found), Portuguese as accent-folded, Snowball-stemmed
+words (see stem_portuguese). Traditional and Simplified are folded to one script,
+so a query in either finds the same items on either Chinese site. The index is
+split (see "the index, split" below): a query loads only what it needs.
 """
 
 from __future__ import annotations
