@@ -102,7 +102,7 @@ class MapLabel:
 MAP_LABELS: dict[str, tuple[MapLabel, ...]] = {
     "zhuhai-macao": (
         MapLabel("map_label_zhuhai", 22.262, 113.505),
-        MapLabel("map_label_macao_peninsula", 22.192, 113.585),
+        MapLabel("map_label_macao_peninsula", 22.186, 113.556),
         MapLabel("map_label_taipa", 22.160, 113.566),
         MapLabel("map_label_cotai", 22.133, 113.570),
         MapLabel("map_label_coloane", 22.116, 113.566),
