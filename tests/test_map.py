@@ -98,6 +98,30 @@ def test_labels_are_in_the_pages_language(places_pages):
     assert "OpenStreetMap" in pt and "GSHHG" in pt and "ODbL" in pt
 
 
+@pytest.mark.browser
+def test_no_label_covers_a_marker_or_another_label(browser, site_server: str):
+    """As Chromium lays the maps out, in every language (Portuguese names are longer):
+    a place name on the map never hides a numbered marker, nor another name."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for prefix in PREFIXES.values():
+        page.goto(f"{site_server}/{prefix}places/", wait_until="load")
+        overlaps = page.evaluate("""() => [...document.querySelectorAll('figure.plan-map svg')].flatMap((svg, n) => {
+            const box = (el) => el.getBoundingClientRect();
+            const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+            const labels = [...svg.querySelectorAll('text')].filter((t) => !t.closest('a'));
+            const markers = [...svg.querySelectorAll('a circle')];
+            const out = [];
+            labels.forEach((label, i) => {
+                markers.forEach((m) => { if (meets(box(label), box(m))) out.push(`map ${n + 1}: ${label.textContent} over a marker`); });
+                labels.slice(i + 1).forEach((other) => { if (meets(box(label), box(other))) out.push(`map ${n + 1}: ${label.textContent} over ${other.textContent}`); });
+            });
+            return out;
+        })""")
+        assert page.locator("figure.plan-map svg text").count() >= 10
+        assert overlaps == [], (prefix, overlaps)
+    page.close()
+
+
 def test_every_located_place_has_one_marker_link(places_pages, site_data):
     located = {p.id for p in site_data.places if p.coordinates is not None}
     for locale, page in places_pages.items():
