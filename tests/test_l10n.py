@@ -77,6 +77,8 @@ def test_zh_hant_reads_the_way_macao_writes(site: Site):
     assert hant.text("place.yachong-river.name") == "鴨涌河"
     assert "「一帶一路」" in hant.text("plan.br2020.title") and "“" not in hant.text("plan.br2020.title")
     assert hant.text("ui.search_button") == "搜尋"
+    # Every interface text says 搜尋, as Macao does, never Mainland 搜索.
+    assert [k for k in site.sources if k.startswith("ui.") and "搜索" in hant.text(k)] == []
     assert not [k for k in site.sources if "“" in hant.text(k) or "”" in hant.text(k)]
 
 

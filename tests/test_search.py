@@ -318,6 +318,35 @@ def test_search_works_where_the_host_decodes_the_gzipped_index(browser, site_ser
         server.shutdown()
 
 
+def test_a_browser_that_cannot_inflate_the_index_is_sent_to_the_indexes(browser, site_server):
+    """Without DecompressionStream (before Safari 16.4, Firefox 113) the index cannot
+    be read: the form works as it does without JavaScript, and the search page says
+    why and links to the plan indexes, instead of a failed search."""
+    context = browser.new_context()
+    context.add_init_script("delete window.DecompressionStream")
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda r: requested.append(r.url.removeprefix(site_server)))
+    page.goto(f"{site_server}/pt/belt-and-road-2020/3/")
+    box = page.locator("#plan-search-input")
+    box.fill("medicina")
+    box.press("Enter")
+    page.wait_for_url("**/pt/search/?q=medicina*")
+    page.wait_for_load_state("load")
+    assert page.locator("[data-search-unsupported]").is_visible()
+    assert "demasiado antigo" in page.locator("[data-search-unsupported]").inner_text()
+    assert not page.locator("[data-search-intro]").is_visible()
+    assert page.locator(".plan-page--search a[href*='framework-agreement-2020']").count() == 1
+    assert not [u for u in requested if u.startswith("/search/")]
+    assert page.locator(".plan-search__status").inner_text() == ""
+    context.close()
+    # With it, the message stays hidden.
+    page = browser.new_page()
+    page.goto(f"{site_server}/pt/search/")
+    assert not page.locator("[data-search-unsupported]").is_visible() and page.locator("[data-search-intro]").is_visible()
+    page.close()
+
+
 def test_keyboard_only(browser, site_server):
     page = browser.new_page()
     page.goto(f"{site_server}/zh-Hant/places/")

@@ -22,6 +22,18 @@
   var cache = {};
   window.__planSearchTimings = [];
 
+  // The index is gzipped (search.py write_index); a browser without
+  // DecompressionStream (before Safari 16.4 or Firefox 113) cannot read it. There
+  // the form works as it does without JavaScript, and the search page says why
+  // and points to the indexes.
+  if (!("DecompressionStream" in window)) {
+    var unsupported = document.querySelector("[data-search-unsupported]");
+    var intro = document.querySelector("[data-search-intro]");
+    if (unsupported) unsupported.hidden = false;
+    if (unsupported && intro) intro.hidden = true;
+    return;
+  }
+
   // --- normalising -------------------------------------------------------------
 
   var SEPARATORS = /[\s\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2014\u2026\u00b7\u201c\u201d\u2018\u2019\u00ab\u00bb.,;:!?()"'\-\/]/;
