@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,6 +31,41 @@ def locale_prefixes(root: Path = ROOT) -> dict[str, str]:
 
 
 PREFIXES = locale_prefixes()  # {"zh-Hans": "", "zh-Hant": "zh-Hant/", "pt": "pt/"}
+
+
+def index_documents(meta: dict, records_in: Callable[[int], list]) -> list[dict]:
+    """A search index's documents read back from their files (the layout in
+    plansite/search.py; `records_in(N)` reads d<N>): each record's values under
+    meta's field names, the plan's label put back from meta."""
+    out = []
+    for number in range(meta["docs"]):
+        record = records_in(number // meta["chunk"])[number % meta["chunk"]]
+        doc = {field: value for field, value in zip(meta["fields"], record) if value is not None}
+        if "p" in doc:
+            doc["p"] = meta["plans"][doc["p"]]
+        out.append(doc)
+    return out
+
+
+def expected_postings(docs: list[dict], meta: dict) -> dict[str, dict[int, int]]:
+    """term -> document -> field bits that an index of these documents must post,
+    from search.py's own word and character splitting (checked against the browser's
+    elsewhere)."""
+    import snowballstemmer
+
+    from plansite import search
+
+    stemmer = snowballstemmer.stemmer("portuguese") if meta.get("stem") else None
+    t2s = dict(zip(meta.get("t2s", "")[::2], meta.get("t2s", "")[1::2]))
+    expected: dict[str, dict[int, int]] = {}
+    for number, doc in enumerate(docs):
+        for bit, field in enumerate(search.FIELDS):
+            text = doc.get(field) or ""
+            terms = search.han_terms(text, t2s) if meta["script"] == "han" else search.latin_terms(text, stemmer)
+            for term in terms:
+                by_doc = expected.setdefault(term, {})
+                by_doc[number] = by_doc.get(number, 0) | 1 << bit
+    return expected
 
 
 def mkdocs(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

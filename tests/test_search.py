@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import PREFIXES, ROOT
+from conftest import PREFIXES, ROOT, expected_postings, index_documents
 
 from plansite.catalogs import to_traditional
 
@@ -158,21 +158,26 @@ def test_another_name_finds_what_the_name_finds(pages, locale, alias, canonical)
     assert by_name and by_name <= by_alias, sorted(by_name - by_alias)
 
 
+def written_index(built_site: Path, locale: str) -> tuple[dict, list[dict]]:
+    """A language's index as the build wrote it: its meta and its documents."""
+    from plansite.search import read_index_file
+
+    folder = built_site / "search" / locale
+    meta = read_index_file(folder / "meta.json.gz")
+    return meta, index_documents(meta, lambda number: read_index_file(folder / f"d{number}.json.gz"))
+
+
 def test_python_and_the_browser_read_text_alike(pages, built_site: Path):
     """The index's terms (search.py) and the query's (30-search.js) come from the same
     normalising and word splitting: compared on every field of every document."""
     import snowballstemmer
 
-    from plansite.search import latin_terms, normalise, read_index_file
+    from plansite.search import latin_terms, normalise
 
     stemmer = snowballstemmer.stemmer("portuguese")
     for locale in PREFIX:
-        folder = built_site / "search" / locale
-        meta = read_index_file(folder / "meta.json.gz")
-        texts = list(meta["plans"])
-        for chunk in sorted(folder.glob("d*.json.gz")):
-            texts += [value for record in read_index_file(chunk) for field, value in zip(meta["fields"], record) if field in ("t", "x", "g")]
-        texts = [t for t in texts if t]
+        meta, documents = written_index(built_site, locale)
+        texts = [*meta["plans"], *(doc[f] for doc in documents for f in ("t", "x", "g") if doc.get(f))]
         if meta["script"] == "han":
             t2s = dict(zip(meta["t2s"][::2], meta["t2s"][1::2]))
             in_browser = pages[locale].evaluate(
@@ -189,29 +194,9 @@ def test_the_browser_reads_every_posting_the_build_wrote(pages, built_site: Path
     search.py posted: every Portuguese stem, every Chinese character, and every
     Chinese pair whose second character is ASCII or a field's end, with as many
     other pairs."""
-    import snowballstemmer
-
-    from plansite.search import FIELDS, han_terms, latin_terms, read_index_file
-
-    stemmer = snowballstemmer.stemmer("portuguese")
     for locale in PREFIX:
-        folder = built_site / "search" / locale
-        meta = read_index_file(folder / "meta.json.gz")
-        t2s = dict(zip(meta.get("t2s", "")[::2], meta.get("t2s", "")[1::2]))
-        documents = []
-        for n in range(meta["docs"]):
-            record = read_index_file(folder / f"d{n // meta['chunk']}.json.gz")[n % meta["chunk"]]
-            doc = {field: value for field, value in zip(meta["fields"], record) if value is not None}
-            doc["p"] = meta["plans"][doc["p"]] if "p" in doc else ""
-            documents.append(doc)
-        expected: dict[str, dict[int, int]] = {}
-        for number, doc in enumerate(documents):
-            for bit, field in enumerate(FIELDS):
-                text = doc.get(field) or ""
-                terms = han_terms(text, t2s) if meta["script"] == "han" else latin_terms(text, stemmer)
-                for term in terms:
-                    by_doc = expected.setdefault(term, {})
-                    by_doc[number] = by_doc.get(number, 0) | 1 << bit
+        meta, documents = written_index(built_site, locale)
+        expected = expected_postings(documents, meta)
         if meta["script"] == "han":
             singles = [t for t in expected if len(t) == 1]
             ascii_pairs = [t for t in expected if len(t) == 2 and t[1].isascii()]

@@ -6,11 +6,10 @@ import gzip
 import json
 
 import pytest
-import snowballstemmer
 
 from plansite import bench, search
 from plansite.site import Site, configured_locales
-from conftest import ROOT
+from conftest import ROOT, expected_postings, index_documents
 
 FINAL = "0123456789abcdefghijklmnopqrstuv"
 MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ-_.~*+"
@@ -92,35 +91,14 @@ def posted_terms(meta: dict, files: dict[str, str]) -> dict[str, dict[int, int]]
     return posted
 
 
-def read_documents(meta: dict, files: dict[str, str]) -> list[dict]:
-    out = []
-    for number in range(meta["docs"]):
-        record = json.loads(files[f"d{number // meta['chunk']}.json"])[number % meta["chunk"]]
-        doc = {field: value for field, value in zip(meta["fields"], record) if value is not None}
-        if "p" in doc:
-            doc["p"] = meta["plans"][doc["p"]]
-        out.append(doc)
-    return out
-
-
 def test_every_term_of_every_document_is_posted_to_it_and_nothing_else(site: Site, indexes):
-    stemmer = snowballstemmer.stemmer("portuguese")
     for code, (docs, files) in indexes.items():
         meta = json.loads(files["meta.json"])
         assert meta["docs"] == len(docs)
-        posted = posted_terms(meta, files)
-        expected: dict[str, dict[int, int]] = {}
-        t2s = dict(zip(meta.get("t2s", "")[::2], meta.get("t2s", "")[1::2]))
-        for number, doc in enumerate(docs):
-            for bit, field in enumerate(search.FIELDS):
-                text = doc.get(field) or ""
-                terms = search.han_terms(text, t2s) if meta["script"] == "han" else search.latin_terms(text, stemmer)
-                for term in terms:
-                    expected.setdefault(term, {})
-                    expected[term][number] = expected[term].get(number, 0) | 1 << bit
-        assert posted == expected, code
+        assert posted_terms(meta, files) == expected_postings(docs, meta), code
         # Every document can be read back from its file, in order, as it was.
-        assert read_documents(meta, files) == [{k: v for k, v in d.items() if v not in ("", None)} for d in docs], code
+        read_back = index_documents(meta, lambda number, files=files: json.loads(files[f"d{number}.json"]))
+        assert read_back == [{k: v for k, v in d.items() if v not in ("", None)} for d in docs], code
 
 
 def test_an_ascii_character_after_a_chinese_one_is_not_read_as_a_posting():

@@ -20,6 +20,7 @@ Everything is built in temporary folders; data/ is never touched.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import re
@@ -244,8 +245,6 @@ def _queries(analyser: str, locale: str) -> tuple[str, list[str]]:
 
 def _served_bytes(body: bytes) -> int:
     """What a static host sends for a file: a gzipped one as it is, any other gzipped."""
-    import gzip
-
     return len(body) if body[:2] == b"\x1f\x8b" else len(gzip.compress(body, 6))
 
 
